@@ -1,0 +1,272 @@
+//! The command line: subcommands and shared option groups. Doc comments are the help text.
+
+use crate::format::Format;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// `ffkg --version` names the engine and the embedded graph.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (graph ",
+    "0.1.0",
+    ", oxigraph 0.5)"
+);
+
+/// Query a curated knowledge graph of foreign fighters who joined the Islamic State — or any
+/// RDF — with SPARQL, in a REPL or in batch.
+///
+/// With no subcommand, opens the REPL on a terminal and reads statements from stdin otherwise.
+#[derive(Debug, Parser)]
+#[command(name = "ffkg", version = VERSION, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run SPARQL queries and print their results.
+    ///
+    /// Queries come from -e TEXT, from files, or from stdin (`-`, or when no query is given and
+    /// stdin is not a terminal). Several queries are answered in the order given.
+    Query(QueryCmd),
+    /// Run SPARQL Update against a persistent store, or against the in-memory graph and write
+    /// the result with --output.
+    Update(UpdateCmd),
+    /// Bulk-load RDF files into a persistent store (needs the `rocksdb` feature).
+    Load(LoadCmd),
+    /// Write the embedded graph, or a store, in an RDF syntax.
+    ///
+    /// N-Quads and TriG keep the named graphs (one per embedded file) next to the default graph;
+    /// graph-only syntaxes get the default graph, the merge of all files.
+    Dump(DumpCmd),
+}
+
+/// Where the data comes from.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DatasetArgs {
+    /// Add an RDF file to the default graph (repeatable; syntax from the extension, `.gz`
+    /// accepted). Named graphs in N-Quads or TriG files stay named.
+    #[arg(long = "data", short = 'd', value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// Load an RDF file into a named graph of its own, named by the file's URL
+    /// (file:///…; repeatable). Named graphs inside N-Quads or TriG files keep their names.
+    #[arg(long = "named", value_name = "FILE")]
+    pub named: Vec<PathBuf>,
+    /// The RDF syntax of --data and --named files, overriding their extensions.
+    #[arg(long = "data-format", value_name = "FORMAT")]
+    pub data_format: Option<Format>,
+    /// Leave out the embedded graph: query only your own files, with plain SPARQL dataset
+    /// semantics (the default graph is your --data files, the named graphs your --named files).
+    #[arg(long = "no-embedded")]
+    pub no_embedded: bool,
+    /// Use the persistent store in DIR instead of an in-memory graph (needs the `rocksdb`
+    /// feature). The store's default graph is the default graph.
+    #[arg(long = "store", value_name = "DIR", conflicts_with_all = ["data", "named", "no_embedded"])]
+    pub store: Option<PathBuf>,
+}
+
+/// How queries are parsed and run.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RunArgs {
+    /// Stop a query that runs longer than SECONDS (decimals allowed) with a message.
+    #[arg(long = "timeout", value_name = "SECONDS", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
+    /// Base IRI for relative IRIs in queries.
+    #[arg(long = "base", value_name = "IRI")]
+    pub base: Option<String>,
+}
+
+/// Where results go.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OutputArgs {
+    /// Output format. Solutions: table (default on a terminal), csv, tsv (default otherwise),
+    /// json, xml. Graphs: turtle (default), ntriples, nquads, trig, jsonld, rdfxml.
+    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Write to FILE instead of stdout; the format comes from its extension unless --format
+    /// says otherwise.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryCmd {
+    /// Query files to run, or `-` for stdin.
+    #[arg(value_name = "QUERY")]
+    pub files: Vec<String>,
+    /// A query given on the command line (repeatable).
+    #[arg(short = 'e', long = "expr", value_name = "SPARQL")]
+    pub expr: Vec<String>,
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The queries in the order they were given (filled in after parsing).
+    #[arg(skip)]
+    pub sources: Vec<SourceArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateCmd {
+    /// Update files to run, or `-` for stdin.
+    #[arg(value_name = "UPDATE")]
+    pub files: Vec<String>,
+    /// An update given on the command line (repeatable).
+    #[arg(short = 'e', long = "expr", value_name = "SPARQL")]
+    pub expr: Vec<String>,
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Write the updated dataset to FILE (syntax from the extension unless --format says).
+    /// Quad syntaxes (nq, trig) keep the named graphs; others get the default graph.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The RDF syntax of --output.
+    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// The updates in the order they were given (filled in after parsing).
+    #[arg(skip)]
+    pub sources: Vec<SourceArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadCmd {
+    /// The persistent store to load into (created if missing).
+    #[arg(long = "store", value_name = "DIR", required = true)]
+    pub store: PathBuf,
+    /// RDF files to load (syntax from the extension, `.gz` accepted).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Load into this named graph instead of the default graph.
+    #[arg(long = "graph", value_name = "IRI")]
+    pub graph: Option<String>,
+    /// The RDF syntax of the files, overriding their extensions.
+    #[arg(long = "data-format", value_name = "FORMAT")]
+    pub data_format: Option<Format>,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpCmd {
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+    /// The RDF syntax (default: from --output's extension, else N-Quads).
+    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Write to FILE instead of stdout.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// One query or update named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceArg {
+    /// Text given with -e.
+    Inline(String),
+    /// A file path, or `-` for stdin.
+    File(String),
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds.is_finite()) {
+        return Err(format!(
+            "the timeout must be a positive number of seconds, not {text}"
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+impl Cli {
+    /// Parses `args`, keeping the order in which -e texts and files were given.
+    pub fn try_parse_ordered<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Self::command().try_get_matches_from(args)?;
+        let mut cli = Self::from_arg_matches(&matches)?;
+        match &mut cli.command {
+            Some(Command::Query(cmd)) => {
+                cmd.sources = ordered_sources(&matches, "query", &cmd.expr, &cmd.files);
+            }
+            Some(Command::Update(cmd)) => {
+                cmd.sources = ordered_sources(&matches, "update", &cmd.expr, &cmd.files);
+            }
+            _ => {}
+        }
+        Ok(cli)
+    }
+}
+
+/// Merges -e texts and files by their position on the command line.
+fn ordered_sources(
+    matches: &ArgMatches,
+    subcommand: &str,
+    expr: &[String],
+    files: &[String],
+) -> Vec<SourceArg> {
+    let Some(sub) = matches.subcommand_matches(subcommand) else {
+        return Vec::new();
+    };
+    let mut sources: Vec<(usize, SourceArg)> = Vec::new();
+    if let Some(indices) = sub.indices_of("expr") {
+        sources.extend(
+            indices
+                .zip(expr)
+                .map(|(i, e)| (i, SourceArg::Inline(e.clone()))),
+        );
+    }
+    if let Some(indices) = sub.indices_of("files") {
+        sources.extend(
+            indices
+                .zip(files)
+                .map(|(i, f)| (i, SourceArg::File(f.clone()))),
+        );
+    }
+    sources.sort_by_key(|(i, _)| *i);
+    sources.into_iter().map(|(_, s)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_order_of_queries() {
+        let cli = Cli::try_parse_ordered(["ffkg", "query", "a.rq", "-e", "ASK {}", "b.rq"])
+            .expect("parses");
+        let Some(Command::Query(cmd)) = cli.command else {
+            panic!("query");
+        };
+        assert_eq!(
+            cmd.sources,
+            vec![
+                SourceArg::File("a.rq".into()),
+                SourceArg::Inline("ASK {}".into()),
+                SourceArg::File("b.rq".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn rejects_bad_timeouts() {
+        assert!(
+            Cli::try_parse_ordered(["ffkg", "query", "--timeout", "0", "-e", "ASK{}"]).is_err()
+        );
+        assert!(
+            Cli::try_parse_ordered(["ffkg", "query", "--timeout", "x", "-e", "ASK{}"]).is_err()
+        );
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

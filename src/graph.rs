@@ -1,0 +1,244 @@
+//! The embedded graph (the ontology and data files compiled into the binary) and building a
+//! `Store` from it and from the user's files: the one place that knows how the dataset is made.
+//!
+//! The dataset has a real default graph and named graphs. Each embedded file is a named graph
+//! of its own (`graph:countries` …) and every triple is also inserted into the default graph, so
+//! the default graph is their merge and counts each triple once (oxigraph's union-default-graph
+//! mode would count a triple twice when two graphs hold it). `--data` files go into the default
+//! graph (their named graphs, in N-Quads or TriG, stay named); `--named` files go into a named
+//! graph of their own, as in Jena's `arq`.
+
+use crate::error::{Error, Position, Result};
+use crate::format::{Format, rdf_format_for_input};
+use crate::prefixes::GRAPH;
+use flate2::read::MultiGzDecoder;
+use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad};
+use oxigraph::store::{LoaderError, Store};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// One file compiled into the binary.
+#[derive(Debug)]
+pub struct EmbeddedFile {
+    /// Its path in the repository, e.g. `data/countries.ttl`.
+    pub path: &'static str,
+    /// The local name of its named graph, e.g. `countries`.
+    pub graph: &'static str,
+    /// Its Turtle text.
+    pub text: &'static str,
+}
+
+impl EmbeddedFile {
+    pub fn graph_iri(&self) -> NamedNode {
+        NamedNode::new_unchecked(format!("{GRAPH}{}", self.graph))
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// The SHACL shapes the embedded graph must satisfy (used by `check`, not part of the dataset).
+pub const SHAPES: &str = include_str!("../ontology/shapes.ttl");
+
+/// The version of the embedded graph; a test checks it equals the ontology's owl:versionInfo.
+pub const VERSION: &str = "0.1.0";
+
+/// The named graph that holds inferred triples, apart from asserted ones.
+pub fn inferred_graph() -> NamedNode {
+    NamedNode::new_unchecked(format!("{GRAPH}inferred"))
+}
+
+/// What goes into a store.
+#[derive(Debug, Clone, Default)]
+pub struct DatasetSpec {
+    /// Load the embedded graph.
+    pub embedded: bool,
+    /// Files merged into the default graph.
+    pub data: Vec<PathBuf>,
+    /// Files loaded into a named graph of their own (named by the file's URL).
+    pub named: Vec<PathBuf>,
+    /// Overrides the syntax the files' extensions give.
+    pub data_format: Option<Format>,
+}
+
+impl DatasetSpec {
+    pub fn embedded() -> Self {
+        Self {
+            embedded: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// Builds an in-memory store from `spec`.
+pub fn build(spec: &DatasetSpec) -> Result<Store> {
+    let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
+    if spec.embedded {
+        load_embedded(&store)?;
+    }
+    for path in &spec.data {
+        load_file(&store, path, spec.data_format, None)?;
+    }
+    for path in &spec.named {
+        let graph = file_graph_name(path)?;
+        load_file(&store, path, spec.data_format, Some(graph))?;
+    }
+    Ok(store)
+}
+
+/// Loads every embedded file into its named graph and into the default graph.
+pub fn load_embedded(store: &Store) -> Result<()> {
+    let mut quads = Vec::new();
+    for file in EMBEDDED {
+        let graph = GraphName::from(file.graph_iri());
+        for quad in RdfParser::from_format(RdfFormat::Turtle)
+            .without_named_graphs()
+            .for_slice(file.text)
+        {
+            let quad = quad.map_err(|e| data_error(file.path, RdfParseError::from(e)))?;
+            quads.push(Quad::new(
+                quad.subject.clone(),
+                quad.predicate.clone(),
+                quad.object.clone(),
+                GraphName::DefaultGraph,
+            ));
+            quads.push(Quad {
+                graph_name: graph.clone(),
+                ..quad
+            });
+        }
+    }
+    store.extend(quads).map_err(|e| Error::Store(e.to_string()))
+}
+
+/// The text of an embedded file by its path (`data/countries.ttl`).
+pub fn embedded_file(path: &str) -> Option<&'static EmbeddedFile> {
+    EMBEDDED.iter().find(|f| f.path == path)
+}
+
+/// Loads a user's RDF file. With `graph`, triples (and the default graph of a quad file) go
+/// into that named graph; without, into the default graph. Quads keep their own graph.
+pub fn load_file(
+    store: &Store,
+    path: &Path,
+    format: Option<Format>,
+    graph: Option<NamedNode>,
+) -> Result<()> {
+    let (rdf_format, gzipped) = rdf_format_for_input(path, format)?;
+    let reader = open_input(path, gzipped)?;
+    let mut parser = RdfParser::from_format(rdf_format)
+        .with_base_iri(file_url(path)?.as_str())
+        .map_err(|e| Error::usage(format!("{}: bad base IRI: {e}", path.display())))?;
+    if let Some(graph) = graph {
+        parser = parser.with_default_graph(graph);
+    }
+    store
+        .load_from_reader(parser, reader)
+        .map_err(|e| loader_error(path, e))
+}
+
+/// Opens a file for reading, through gzip when its name ends in `.gz`.
+pub fn open_input(path: &Path, gzipped: bool) -> Result<Box<dyn Read + Send>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    Ok(decode(file, gzipped))
+}
+
+/// Buffers a reader, decompressing it when `gzipped`.
+pub fn decode(reader: impl Read + Send + 'static, gzipped: bool) -> Box<dyn Read + Send> {
+    if gzipped {
+        Box::new(BufReader::new(MultiGzDecoder::new(BufReader::new(reader))))
+    } else {
+        Box::new(BufReader::new(reader))
+    }
+}
+
+/// `file:///abs/path`, the base IRI of a file's relative IRIs and the name of its graph.
+pub fn file_url(path: &Path) -> Result<NamedNode> {
+    let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+    let mut url = String::from("file://");
+    for component in absolute.to_string_lossy().split('/') {
+        if component.is_empty() {
+            continue;
+        }
+        url.push('/');
+        for byte in component.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+                url.push(char::from(byte));
+            } else {
+                url.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    NamedNode::new(url).map_err(|e| Error::usage(format!("{}: {e}", path.display())))
+}
+
+/// The name of the graph a `--named` file is loaded into: its URL.
+pub fn file_graph_name(path: &Path) -> Result<NamedNode> {
+    file_url(path)
+}
+
+/// An oxigraph loading error as a located data error (or an I/O error).
+pub fn loader_error(path: &Path, error: LoaderError) -> Error {
+    match error {
+        LoaderError::Parsing(e) => data_error(&path.display().to_string(), e),
+        LoaderError::Storage(e) => Error::Store(e.to_string()),
+        LoaderError::InvalidBaseIri { iri, error } => {
+            Error::usage(format!("{}: bad base IRI {iri}: {error}", path.display()))
+        }
+    }
+}
+
+/// A parse error as `path:line:column: message`, when the parser gives a position.
+pub fn data_error(path: &str, error: RdfParseError) -> Error {
+    match error {
+        RdfParseError::Syntax(e) => {
+            let position = e.location().map(|range| Position {
+                line: range.start.line + 1,
+                column: range.start.column + 1,
+            });
+            Error::Data {
+                path: path.to_owned(),
+                position,
+                message: strip_position(&e.to_string()),
+            }
+        }
+        RdfParseError::Io(e) => Error::io(path, e),
+    }
+}
+
+/// Oxigraph's messages repeat the position ("Parser error at line 3 column 5: …"); we print it
+/// once, as `file:line:column`.
+fn strip_position(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("Parser error at ") {
+        if let Some((_, tail)) = rest.split_once(": ") {
+            return tail.to_owned();
+        }
+    }
+    message.to_owned()
+}
+
+/// The number of triples in the default graph (for progress and summaries).
+pub fn default_graph_len(store: &Store) -> usize {
+    store
+        .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embeds_the_ontology_first() {
+        assert_eq!(EMBEDDED[0].path, "ontology/ffkg.ttl");
+        assert_eq!(EMBEDDED[0].graph, "ontology");
+        assert!(EMBEDDED.iter().all(|f| !f.path.ends_with("shapes.ttl")));
+    }
+
+    #[test]
+    fn file_urls_are_absolute_and_escaped() {
+        let url = file_url(Path::new("/tmp/a b/c.ttl")).unwrap();
+        assert_eq!(url.as_str(), "file:///tmp/a%20b/c.ttl");
+    }
+}

@@ -1,0 +1,15 @@
+//! ffkg: a SPARQL engine over a curated knowledge graph of foreign fighters, as a library the
+//! binary and the tests share.
+
+pub mod app;
+pub mod cli;
+pub mod error;
+pub mod format;
+pub mod graph;
+pub mod prefixes;
+pub mod render;
+pub mod sparql;
+pub mod store;
+pub mod table;
+
+pub use error::{Error, ExitStatus, Result};

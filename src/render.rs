@@ -1,0 +1,185 @@
+//! Streaming query results and datasets to any writer, in every format of [`Format`].
+
+use crate::error::{Error, Result};
+use crate::format::Format;
+use crate::prefixes::PrefixMap;
+use crate::sparql::evaluation_error;
+use crate::table::{self, TableOptions};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, GraphNameRef, NamedOrBlankNode, Quad, Term, vocab::xsd};
+use oxigraph::sparql::QueryResults;
+use oxigraph::sparql::results::QueryResultsSerializer;
+use oxigraph::store::Store;
+use std::io::{self, Write};
+
+/// Where results go and how they look.
+#[derive(Debug, Clone)]
+pub struct RenderOptions<'a> {
+    pub format: Format,
+    pub prefixes: &'a PrefixMap,
+    pub table: TableOptions,
+    /// Names the output in error messages (`<stdout>` or the file).
+    pub output_name: &'a str,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Solutions or triples in the result.
+    pub rows: u64,
+    /// Rows a table held back because of its row limit.
+    pub hidden: u64,
+}
+
+/// Writes query results in `options.format`, row by row, and flushes.
+pub fn write_results<W: Write>(
+    results: QueryResults<'static>,
+    options: &RenderOptions<'_>,
+    origin: &str,
+    mut writer: W,
+) -> Result<Summary> {
+    let io_err = |e: io::Error| Error::io(options.output_name, e);
+    let summary = match results {
+        QueryResults::Boolean(value) => {
+            match options.format.results_format() {
+                Some(format) => {
+                    QueryResultsSerializer::from_format(format)
+                        .serialize_boolean_to_writer(&mut writer, value)
+                        .map_err(io_err)?;
+                }
+                None => writeln!(writer, "{value}").map_err(io_err)?,
+            }
+            Summary { rows: 1, hidden: 0 }
+        }
+        QueryResults::Solutions(solutions) => match options.format.results_format() {
+            Some(format) => {
+                let mut serializer = QueryResultsSerializer::from_format(format)
+                    .serialize_solutions_to_writer(&mut writer, solutions.variables().to_vec())
+                    .map_err(io_err)?;
+                let mut rows = 0;
+                for solution in solutions {
+                    let solution = solution.map_err(|e| evaluation_error(origin, e))?;
+                    serializer.serialize(&solution).map_err(io_err)?;
+                    rows += 1;
+                }
+                serializer.finish().map_err(io_err)?;
+                Summary { rows, hidden: 0 }
+            }
+            None => table::write_table(solutions, options, origin, &mut writer)?,
+        },
+        QueryResults::Graph(triples) => {
+            let rdf_format = options.format.rdf_format().ok_or_else(|| {
+                Error::usage(format!("format '{}' cannot hold a graph", options.format))
+            })?;
+            let mut triples = triples.map(|t| t.map_err(|e| evaluation_error(origin, e)));
+            let head: Vec<Quad> = triples
+                .by_ref()
+                .take(PREFIX_SCAN)
+                .map(|t| t.map(|t| t.in_graph(GraphName::DefaultGraph)))
+                .collect::<Result<_>>()?;
+            let prefixes = options.prefixes.used_by(head.iter().flat_map(quad_iris));
+            let mut serializer = serializer(rdf_format, &prefixes)?.for_writer(&mut writer);
+            let mut rows = 0;
+            for quad in &head {
+                serializer.serialize_triple(quad.as_ref()).map_err(io_err)?;
+                rows += 1;
+            }
+            for triple in triples {
+                serializer.serialize_triple(&triple?).map_err(io_err)?;
+                rows += 1;
+            }
+            serializer.finish().map_err(io_err)?;
+            Summary { rows, hidden: 0 }
+        }
+    };
+    writer.flush().map_err(io_err)?;
+    Ok(summary)
+}
+
+/// How many triples or quads are read ahead to find the prefixes an output uses; later ones
+/// outside those namespaces are written as full IRIs.
+const PREFIX_SCAN: usize = 1000;
+
+/// The IRIs a quad mentions, to find which prefixes it uses.
+fn quad_iris(quad: &Quad) -> impl Iterator<Item = &str> {
+    let subject = match &quad.subject {
+        NamedOrBlankNode::NamedNode(n) => Some(n.as_str()),
+        NamedOrBlankNode::BlankNode(_) => None,
+    };
+    let object = match &quad.object {
+        Term::NamedNode(n) => Some(n.as_str()),
+        // Plain and language-tagged strings print no datatype.
+        Term::Literal(l) if l.language().is_none() && l.datatype() != xsd::STRING => {
+            Some(l.datatype().as_str())
+        }
+        _ => None,
+    };
+    let graph = match &quad.graph_name {
+        GraphName::NamedNode(n) => Some(n.as_str()),
+        _ => None,
+    };
+    [subject, Some(quad.predicate.as_str()), object, graph]
+        .into_iter()
+        .flatten()
+}
+
+/// A serializer that writes the prefixes in the syntaxes that have them.
+pub fn serializer(format: RdfFormat, prefixes: &PrefixMap) -> Result<RdfSerializer> {
+    let mut serializer = RdfSerializer::from_format(format);
+    if matches!(
+        format,
+        RdfFormat::Turtle | RdfFormat::TriG | RdfFormat::RdfXml
+    ) {
+        for (prefix, iri) in prefixes.iter() {
+            serializer = serializer
+                .with_prefix(prefix, iri)
+                .map_err(|e| Error::usage(format!("bad prefix {prefix}: <{iri}>: {e}")))?;
+        }
+    }
+    Ok(serializer)
+}
+
+/// Writes a store: every graph in N-Quads and TriG, the default graph in graph-only syntaxes.
+/// Returns the number of triples or quads written.
+pub fn write_store<W: Write>(
+    store: &Store,
+    format: Format,
+    prefixes: &PrefixMap,
+    output_name: &str,
+    mut writer: W,
+) -> Result<u64> {
+    let rdf_format = format.rdf_format().ok_or_else(|| {
+        Error::usage(format!(
+            "format '{format}' is for query results: a dump needs one of {}",
+            crate::format::names(&crate::format::GRAPH_FORMATS)
+        ))
+    })?;
+    let io_err = |e: io::Error| Error::io(output_name, e);
+    let store_err = |e: oxigraph::store::StorageError| Error::Store(e.to_string());
+    let quads: Box<dyn Iterator<Item = Result<Quad>>> = if format.holds_datasets() {
+        Box::new(store.iter().map(|q| q.map_err(store_err)))
+    } else {
+        Box::new(
+            store
+                .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+                .map(|q| q.map_err(store_err)),
+        )
+    };
+    let mut quads = quads.peekable();
+    let head: Vec<Quad> = quads.by_ref().take(PREFIX_SCAN).collect::<Result<_>>()?;
+    let prefixes = prefixes.used_by(head.iter().flat_map(quad_iris));
+    let mut serializer = serializer(rdf_format, &prefixes)?.for_writer(&mut writer);
+    let mut count = 0;
+    for quad in head.into_iter().map(Ok).chain(quads) {
+        let quad = quad?;
+        if format.holds_datasets() {
+            serializer.serialize_quad(&quad).map_err(io_err)?;
+        } else {
+            serializer.serialize_triple(quad.as_ref()).map_err(io_err)?;
+        }
+        count += 1;
+    }
+    serializer.finish().map_err(io_err)?;
+    writer.flush().map_err(io_err)?;
+    Ok(count)
+}

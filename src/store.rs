@@ -1,0 +1,152 @@
+//! The persistent on-disk store (RocksDB, behind the `rocksdb` feature): opening it and bulk
+//! loading files with a progress bar and a triples-per-second report.
+
+use crate::error::{Error, Result};
+use crate::format::{Format, rdf_format_for_input};
+use crate::graph::{decode, file_url, loader_error};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use oxigraph::io::RdfParser;
+use oxigraph::model::NamedNode;
+use oxigraph::store::Store;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// True when this binary was built with the persistent store.
+pub const AVAILABLE: bool = cfg!(feature = "rocksdb");
+
+/// The error for `--store` in a build without the persistent store.
+pub fn unavailable() -> Error {
+    Error::usage(
+        "--store needs the persistent store, which this ffkg was built without: rebuild with \
+         `cargo install --path . --features rocksdb` (or `cargo build --release --features \
+         rocksdb`); building RocksDB needs libclang (Debian: apt install libclang-dev)",
+    )
+}
+
+/// Opens (creating if needed) the store in `dir`.
+#[cfg(feature = "rocksdb")]
+pub fn open(dir: &Path) -> Result<Store> {
+    Store::open(dir).map_err(|e| Error::Store(format!("{}: {e}", dir.display())))
+}
+
+/// Without the feature there is no persistent store.
+#[cfg(not(feature = "rocksdb"))]
+pub fn open(_dir: &Path) -> Result<Store> {
+    Err(unavailable())
+}
+
+/// Opens an existing store read-only, for queries and dumps: fails when `dir` is not a store.
+pub fn open_existing(dir: &Path) -> Result<Store> {
+    if !AVAILABLE {
+        return Err(unavailable());
+    }
+    if !dir.is_dir() {
+        return Err(Error::io(
+            dir,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no store in this directory"),
+        ));
+    }
+    open(dir)
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoadReport {
+    pub triples: u64,
+    pub bytes: u64,
+    pub elapsed: Duration,
+}
+
+impl LoadReport {
+    pub fn per_second(&self) -> f64 {
+        self.triples as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Bulk-loads `files` into `store` (into `graph` when given), showing progress by bytes read:
+/// oxigraph reports progress only once per million triples, too rarely for a bar.
+pub fn bulk_load(
+    store: &Store,
+    files: &[PathBuf],
+    graph: Option<NamedNode>,
+    format: Option<Format>,
+) -> Result<LoadReport> {
+    let start = Instant::now();
+    let total_bytes: u64 = files
+        .iter()
+        .map(|p| {
+            std::fs::metadata(p)
+                .map(|m| m.len())
+                .map_err(|e| Error::io(p, e))
+        })
+        .sum::<Result<u64>>()?;
+    let bar = progress_bar(total_bytes);
+    let mut triples = 0;
+    for path in files {
+        let (rdf_format, gzipped) = rdf_format_for_input(path, format)?;
+        let mut parser = RdfParser::from_format(rdf_format)
+            .with_base_iri(file_url(path)?.as_str())
+            .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+        if let Some(graph) = &graph {
+            parser = parser.with_default_graph(graph.clone());
+        }
+        // For .gz files the bar counts compressed bytes: it tracks the file on disk.
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let counted = CountingReader {
+            inner: file,
+            bar: bar.clone(),
+        };
+        let reader = decode(counted, gzipped);
+        let mut loader = store.bulk_loader();
+        let mut count = 0u64;
+        loader
+            .load_ok_quads::<oxigraph::io::RdfParseError, oxigraph::store::LoaderError>(
+                parser.rename_blank_nodes().for_reader(reader).inspect(|q| {
+                    if q.is_ok() {
+                        count += 1;
+                    }
+                }),
+            )
+            .map_err(|e| loader_error(path, e))?;
+        loader
+            .commit()
+            .map_err(|e| Error::Store(format!("{}: {e}", path.display())))?;
+        triples += count;
+    }
+    bar.finish_and_clear();
+    Ok(LoadReport {
+        triples,
+        bytes: total_bytes,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn progress_bar(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar
+}
+
+/// Counts bytes read into the progress bar.
+struct CountingReader<R> {
+    inner: R,
+    bar: ProgressBar,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}

@@ -1,0 +1,642 @@
+//! The command line as users run it: formats, sources of queries, data loading, update,
+//! timeouts, exit codes and the error messages for bad input.
+
+mod common;
+
+use common::{arg, ffkg, fixture, stdout_of};
+use predicates::prelude::*;
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PEOPLE: &str = "SELECT ?person ?name ?age WHERE { ?person a <http://example.org/Person> ; \
+                      <http://example.org/name> ?name . OPTIONAL { ?person <http://example.org/age> ?age } } \
+                      ORDER BY ?person";
+const ASK: &str =
+    "ASK { <http://example.org/alice> <http://example.org/knows> <http://example.org/bob> }";
+const CONSTRUCT: &str =
+    "CONSTRUCT { ?p <http://example.org/label> ?n } WHERE { ?p <http://example.org/name> ?n }";
+
+fn sample_query(query: &str, format: &str) -> String {
+    stdout_of(&[
+        "query",
+        "--no-embedded",
+        "--data",
+        &arg("sample.ttl"),
+        "--format",
+        format,
+        "-e",
+        query,
+    ])
+}
+
+#[test]
+fn select_in_every_results_format() {
+    for format in ["table", "csv", "tsv", "json", "xml"] {
+        insta::assert_snapshot!(format!("select_{format}"), sample_query(PEOPLE, format));
+    }
+}
+
+#[test]
+fn ask_in_every_results_format() {
+    for format in ["table", "csv", "tsv", "json", "xml"] {
+        insta::assert_snapshot!(format!("ask_{format}"), sample_query(ASK, format));
+    }
+}
+
+#[test]
+fn construct_in_every_rdf_syntax() {
+    let query = format!("{CONSTRUCT} ORDER BY ?p");
+    for format in ["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"] {
+        let out = sample_query(&query, format);
+        // Triple order in a graph result is not fixed: compare sorted lines for line formats.
+        let out = if matches!(format, "ntriples" | "nquads") {
+            let mut lines: Vec<&str> = out.lines().collect();
+            lines.sort_unstable();
+            lines.join("\n")
+        } else {
+            out
+        };
+        insta::assert_snapshot!(format!("construct_{format}"), out);
+    }
+}
+
+#[test]
+fn the_default_off_a_terminal_is_tsv_and_turtle_for_graphs() {
+    let out = stdout_of(&[
+        "query",
+        "--no-embedded",
+        "--data",
+        &arg("sample.ttl"),
+        "-e",
+        ASK,
+    ]);
+    // sparesults writes a boolean in TSV as the bare word.
+    assert_eq!(out, "true");
+    let out = stdout_of(&[
+        "query",
+        "--no-embedded",
+        "--data",
+        &arg("sample.ttl"),
+        "-e",
+        PEOPLE,
+    ]);
+    assert!(out.starts_with("?person\t?name\t?age\n"), "{out}");
+    let out = stdout_of(&[
+        "query",
+        "--no-embedded",
+        "--data",
+        &arg("sample.ttl"),
+        "-e",
+        CONSTRUCT,
+    ]);
+    assert!(out.contains("<http://example.org/label>"), "{out}");
+}
+
+#[test]
+fn the_embedded_graph_answers_with_its_prefixes_declared() {
+    let out = stdout_of(&[
+        "query",
+        "--format",
+        "csv",
+        "-e",
+        "SELECT ?label WHERE { ff:Figure rdfs:label ?label }",
+    ]);
+    assert_eq!(out, "label\r\nfigure\r\n");
+}
+
+#[test]
+fn named_graphs_tell_which_file_says_what() {
+    let out = stdout_of(&[
+        "query",
+        "--format",
+        "csv",
+        "-e",
+        "SELECT ?g WHERE { GRAPH ?g { ff:Figure a owl:Class } }",
+    ]);
+    assert_eq!(out, "g\r\nhttps://w3id.org/ffkg/graph/ontology\r\n");
+    let out = stdout_of(&[
+        "query",
+        "--format",
+        "csv",
+        "-e",
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g",
+    ]);
+    for graph in ["measures", "ontology"] {
+        assert!(
+            out.contains(&format!("https://w3id.org/ffkg/graph/{graph}\r\n")),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn the_default_graph_counts_each_triple_once() {
+    let out = stdout_of(&[
+        "query",
+        "--format",
+        "csv",
+        "-e",
+        "SELECT (COUNT(*) AS ?all) (COUNT(DISTINCT *) AS ?distinct) WHERE { ?s ?p ?o }",
+    ]);
+    let row = out.lines().nth(1).expect("a row");
+    let (all, distinct) = row.split_once(',').expect("two columns");
+    assert_eq!(all, distinct, "{out}");
+    // And the default graph holds exactly the union of the named graphs.
+    let out = stdout_of(&[
+        "query",
+        "--format",
+        "csv",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } }",
+    ]);
+    assert_eq!(out.lines().nth(1), Some(all));
+}
+
+#[test]
+fn queries_come_from_files_stdin_and_arguments_in_order() {
+    let data = arg("sample.ttl");
+    let out = ffkg()
+        .args(["query", "--no-embedded", "--data", &data, "--format", "csv"])
+        .args(["-e", "SELECT ?n WHERE { BIND(1 AS ?n) }"])
+        .arg(arg("people.rq"))
+        .args(["-", "-e", "SELECT ?n WHERE { BIND(3 AS ?n) }"])
+        .write_stdin("SELECT ?n WHERE { BIND(2 AS ?n) }")
+        .output()
+        .expect("runs");
+    assert!(output_ok(&out));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let one = text.find("n\r\n1").expect("first");
+    let people = text.find("person,name").expect("file");
+    let two = text.find("n\r\n2").expect("stdin");
+    let three = text.find("n\r\n3").expect("last");
+    assert!(one < people && people < two && two < three, "{text}");
+}
+
+#[test]
+fn a_query_on_stdin_needs_no_argument() {
+    ffkg()
+        .args(["query", "--format", "csv"])
+        .write_stdin("ASK { ff:Figure a owl:Class }")
+        .assert()
+        .success()
+        .stdout("true");
+}
+
+fn output_ok(out: &std::process::Output) -> bool {
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+    out.status.success()
+}
+
+#[test]
+fn output_file_takes_its_format_from_the_extension() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("people.csv");
+    ffkg()
+        .args([
+            "query",
+            "--no-embedded",
+            "--data",
+            &arg("sample.ttl"),
+            "-e",
+            PEOPLE,
+            "-o",
+        ])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read_to_string(&csv).expect("written");
+    assert!(text.starts_with("person,name,age\r\n"), "{text}");
+
+    let json = dir.path().join("people.out");
+    ffkg()
+        .args([
+            "query",
+            "--no-embedded",
+            "--data",
+            &arg("sample.ttl"),
+            "-e",
+            PEOPLE,
+        ])
+        .args(["--format", "json", "-o"])
+        .arg(&json)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&json).expect("written");
+    assert!(
+        text.starts_with("{\"head\":{\"vars\":[\"person\",\"name\",\"age\"]}"),
+        "{text}"
+    );
+
+    let ttl = dir.path().join("labels.ttl");
+    ffkg()
+        .args([
+            "query",
+            "--no-embedded",
+            "--data",
+            &arg("sample.ttl"),
+            "-e",
+            CONSTRUCT,
+            "-o",
+        ])
+        .arg(&ttl)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&ttl)
+            .expect("written")
+            .contains("\"Alice\"@en")
+    );
+}
+
+#[test]
+fn data_loads_in_every_rdf_syntax_and_gzip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gz = dir.path().join("sample.ttl.gz");
+    let mut encoder = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).expect("create"),
+        flate2::Compression::default(),
+    );
+    encoder
+        .write_all(&std::fs::read(fixture("sample.ttl")).expect("read"))
+        .expect("write");
+    encoder.finish().expect("finish");
+
+    let count_all =
+        "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }";
+    for file in [
+        "sample.ttl",
+        "sample.nt",
+        "sample.nq",
+        "sample.trig",
+        "sample.jsonld",
+        "sample.rdf",
+    ] {
+        let out = stdout_of(&[
+            "query",
+            "--no-embedded",
+            "--data",
+            &arg(file),
+            "--format",
+            "csv",
+            "-e",
+            count_all,
+        ]);
+        assert_eq!(out, "n\r\n9\r\n", "{file}");
+    }
+    let out = stdout_of(&[
+        "query",
+        "--no-embedded",
+        "--data",
+        &gz.display().to_string(),
+        "--format",
+        "csv",
+        "-e",
+        count_all,
+    ]);
+    assert_eq!(out, "n\r\n9\r\n");
+
+    // N-Quads and TriG keep their graphs; the default graph stays empty.
+    let out = stdout_of(&[
+        "query",
+        "--no-embedded",
+        "--data",
+        &arg("sample.trig"),
+        "--format",
+        "csv",
+        "-e",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    ]);
+    assert_eq!(out, "g,n\r\nhttp://example.org/graph/people,9\r\n");
+    // An extension can be overridden.
+    let renamed = dir.path().join("sample.data");
+    std::fs::copy(fixture("sample.nt"), &renamed).expect("copy");
+    let out = stdout_of(&[
+        "query",
+        "--no-embedded",
+        "--data",
+        &renamed.display().to_string(),
+        "--data-format",
+        "nt",
+        "--format",
+        "csv",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    ]);
+    assert_eq!(out, "n\r\n9\r\n");
+}
+
+#[test]
+fn data_joins_the_embedded_graph_and_named_files_stay_apart() {
+    let out = stdout_of(&[
+        "query",
+        "--data",
+        &arg("sample.ttl"),
+        "--format",
+        "csv",
+        "-e",
+        "ASK { <http://example.org/alice> a <http://example.org/Person> . ff:Figure a owl:Class }",
+    ]);
+    assert_eq!(out, "true");
+
+    let named = fixture("sample.ttl");
+    let url = format!("file://{}", named.display());
+    let out = stdout_of(&[
+        "query",
+        "--no-embedded",
+        "--named",
+        &arg("sample.ttl"),
+        "--format",
+        "csv",
+        "-e",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    ]);
+    assert_eq!(out, format!("g,n\r\n{url},9\r\n"));
+    let out = stdout_of(&[
+        "query",
+        "--no-embedded",
+        "--named",
+        &arg("sample.ttl"),
+        "--format",
+        "csv",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    ]);
+    assert_eq!(
+        out, "n\r\n0\r\n",
+        "plain dataset semantics: named files are not in the default graph"
+    );
+}
+
+#[test]
+fn update_writes_the_changed_graph_or_refuses_to_lose_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("updated.ttl");
+    ffkg()
+        .args([
+            "update",
+            "--no-embedded",
+            "--data",
+            &arg("sample.ttl"),
+            "-o",
+        ])
+        .arg(&out)
+        .args([
+            "-e",
+            "DELETE WHERE { <http://example.org/bob> <http://example.org/score> ?s } ; \
+             INSERT DATA { <http://example.org/carol> a <http://example.org/Person> }",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote 9 triples"));
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        text.contains("<http://example.org/carol> a <http://example.org/Person>"),
+        "{text}"
+    );
+    assert!(!text.contains("score"), "{text}");
+
+    // Updates read from a file, and the result feeds a query.
+    let update = dir.path().join("u.ru");
+    std::fs::write(&update, "INSERT DATA { ff:x rdfs:label \"x\" }").expect("write");
+    let nq = dir.path().join("all.nq");
+    ffkg()
+        .args(["update", "-o"])
+        .arg(&nq)
+        .arg(&update)
+        .assert()
+        .success();
+    let nq_text = std::fs::read_to_string(&nq).expect("written");
+    assert!(nq_text.contains(
+        "<https://w3id.org/ffkg/ontology#x> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" ."
+    ));
+    assert!(
+        nq_text.contains("<https://w3id.org/ffkg/graph/ontology>"),
+        "named graphs kept"
+    );
+
+    ffkg()
+        .args(["update", "-e", "INSERT DATA { ff:x rdfs:label \"x\" }"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("would be lost"));
+}
+
+#[test]
+fn a_query_over_its_timeout_stops_with_a_message() {
+    // Reads the store all along: the cancellation token stops it.
+    let started = Instant::now();
+    ffkg()
+        .args(["query", "--timeout", "1", "-e"])
+        .arg("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(
+            "query stopped after the 1 s timeout",
+        ));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_query_that_never_reads_the_store_is_stopped_too() {
+    // Ten VALUES blocks of ten make 10^10 rows without a single read: only the watchdog ends it.
+    let values: String = (0..10)
+        .map(|i| format!("VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }} "))
+        .collect();
+    let started = Instant::now();
+    ffkg()
+        .args(["query", "--no-embedded", "--timeout", "0.5", "-e"])
+        .arg(format!(
+            "SELECT (COUNT(*) AS ?n) WHERE {{ {values} }} ORDER BY ?n"
+        ))
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("timeout"));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_syntax_error_shows_line_column_and_caret() {
+    ffkg()
+        .args(["query", "-e", "SELECT ?x\nWHERE { ?x a ff:Figure"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("-e #1:2:23: SPARQL syntax error"))
+        .stderr(predicate::str::contains(
+            "2 | WHERE { ?x a ff:Figure\n  |                       ^",
+        ));
+    let file = fixture("people.rq");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.rq");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(file)
+            .expect("read")
+            .replace("ORDER BY", "ORDER"),
+    )
+    .expect("write");
+    ffkg()
+        .arg("query")
+        .arg(&bad)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!("{}:6:", bad.display())));
+}
+
+#[test]
+fn a_bad_data_file_names_file_line_and_column() {
+    ffkg()
+        .args(["query", "--data", &arg("bad.ttl"), "-e", "ASK {}"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "{}:4:",
+            fixture("bad.ttl").display()
+        )));
+}
+
+#[test]
+fn unknown_formats_list_the_valid_ones() {
+    ffkg()
+        .args(["query", "--format", "yaml", "-e", "ASK {}"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "table, csv, tsv, json, xml, turtle",
+        ));
+    ffkg()
+        .args(["query", "--format", "turtle", "-e", "SELECT * {}"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "use one of table, csv, tsv, json, xml",
+        ));
+    ffkg()
+        .args(["query", "--data", "x.yaml", "-e", "ASK {}"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--data-format"));
+}
+
+#[test]
+fn missing_files_are_named() {
+    ffkg()
+        .args(["query", "no/such/query.rq"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no/such/query.rq"));
+    ffkg()
+        .args(["query", "--data", "no/such/data.ttl", "-e", "ASK {}"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no/such/data.ttl"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    ffkg().args(["query", "--bogus"]).assert().code(2);
+    ffkg()
+        .args(["query", "--timeout", "-1", "-e", "ASK {}"])
+        .assert()
+        .code(2);
+    ffkg()
+        .args(["query", "-e", "ASK {}", "-e", "ASK {}", "-o", "x.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--output takes one query"));
+}
+
+#[cfg(not(feature = "rocksdb"))]
+#[test]
+fn the_store_needs_the_feature() {
+    for args in [
+        vec!["query", "--store", "db", "-e", "ASK {}"],
+        vec!["load", "--store", "db", "x.nt"],
+        vec!["dump", "--store", "db"],
+    ] {
+        ffkg()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--features rocksdb"));
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("ffkg"))
+        .args(["query", "-e", "SELECT * WHERE { ?s ?p ?o }"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout);
+    let output = child.wait_with_output().expect("exits");
+    assert!(
+        output.status.success(),
+        "{:?} {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn version_names_the_graph() {
+    ffkg()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("graph 0.1.0"));
+}
+
+#[test]
+fn dump_writes_the_dataset_or_the_default_graph() {
+    let trig = stdout_of(&["dump"]);
+    assert!(
+        trig.contains("graph:ontology {"),
+        "{}",
+        &trig[..200.min(trig.len())]
+    );
+    let nt = stdout_of(&[
+        "dump",
+        "--format",
+        "nt",
+        "--no-embedded",
+        "--data",
+        &arg("sample.ttl"),
+    ]);
+    assert_eq!(nt.lines().count(), 9);
+    let nq = stdout_of(&[
+        "dump",
+        "--format",
+        "nq",
+        "--no-embedded",
+        "--data",
+        &arg("sample.trig"),
+    ]);
+    assert!(
+        nq.lines()
+            .all(|l| l.ends_with("<http://example.org/graph/people> .")),
+        "{nq}"
+    );
+    ffkg().args(["dump", "--format", "csv"]).assert().code(2);
+}
