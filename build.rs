@@ -1,47 +1,130 @@
-//! Build script: lists the ontology and data files so the binary embeds every one of them.
+//! Build script: prebuilds the embedded graph. It parses the ontology and data files, checks
+//! that no triple is stated in two files, and writes a sorted, indexed binary form the binary
+//! embeds, so a query on the embedded graph starts without parsing or building a store.
 
+#[path = "src/blob.rs"]
+#[allow(dead_code)]
+mod blob;
+
+use blob::{Kind, TermKey};
+use oxrdf::{Term, Triple};
+use oxttl::TurtleParser;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
+
+const GRAPH: &str = "https://w3id.org/ffkg/graph/";
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     println!("cargo:rerun-if-changed=ontology");
     println!("cargo:rerun-if-changed=data");
+    println!("cargo:rerun-if-changed=src/blob.rs");
 
-    let mut files = Vec::new();
-    // The ontology first, then the data; shapes are for `check`, not part of the dataset.
-    collect(&root.join("ontology"), &mut files);
-    files.retain(|p| !p.ends_with("ontology/shapes.ttl"));
-    let mut data = Vec::new();
-    collect(&root.join("data"), &mut data);
-    data.sort();
-    files.sort_by_key(|p| {
-        if p.ends_with("ontology/ffkg.ttl") {
-            0
-        } else {
-            1
-        }
-    });
-    files.extend(data);
-
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("embedded.rs");
-    let mut code = Vec::new();
-    writeln!(code, "/// Every embedded file, ontology first.").unwrap();
-    writeln!(code, "pub static EMBEDDED: &[EmbeddedFile] = &[").unwrap();
+    let files = embedded_files(&root);
+    let mut stated_in: HashMap<Triple, String> = HashMap::new();
+    let mut per_file: Vec<(String, String, Vec<Triple>)> = Vec::new();
+    let mut duplicates = Vec::new();
     for path in &files {
-        let relative = path.strip_prefix(&root).expect("under the manifest dir");
-        let relative = relative.to_string_lossy().replace('\\', "/");
+        let relative = path
+            .strip_prefix(&root)
+            .expect("under the manifest dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{relative}: {e}"));
+        let mut triples = Vec::new();
+        for triple in TurtleParser::new().for_slice(&text) {
+            match triple {
+                Ok(triple) => triples.push(triple),
+                // Cargo shows this message; it names the file, line and column.
+                Err(e) => panic!("{relative}: {e}"),
+            }
+        }
+        for triple in &triples {
+            if let Some(first) = stated_in.insert(triple.clone(), relative.clone()) {
+                if first != relative {
+                    duplicates.push(format!("{triple} is stated in {first} and {relative}"));
+                }
+            }
+        }
+        per_file.push((relative.clone(), graph_name(&relative), triples));
+    }
+    // The default graph is the union of the files' graphs: a triple in two files would count
+    // twice, so the build refuses it.
+    assert!(
+        duplicates.is_empty(),
+        "triples stated in two files:\n{}",
+        duplicates.join("\n")
+    );
+
+    let mut keys: BTreeSet<TermKey> = BTreeSet::new();
+    for (_, graph, triples) in &per_file {
+        keys.insert(iri_key(&format!("{GRAPH}{graph}")));
+        for triple in triples {
+            keys.insert(term_key(&triple.subject.clone().into()));
+            keys.insert(term_key(&triple.predicate.clone().into()));
+            keys.insert(term_key(&triple.object));
+        }
+    }
+    let terms: Vec<TermKey> = keys.into_iter().collect();
+    let ids: HashMap<&TermKey, u32> = terms
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k, u32::try_from(i).expect("fits")))
+        .collect();
+    let mut quads = Vec::new();
+    let mut graphs = Vec::new();
+    for (_, graph, triples) in &per_file {
+        let g = ids[&iri_key(&format!("{GRAPH}{graph}"))];
+        graphs.push(g);
+        for triple in triples {
+            quads.push([
+                ids[&term_key(&triple.subject.clone().into())],
+                ids[&term_key(&triple.predicate.clone().into())],
+                ids[&term_key(&triple.object)],
+                g,
+            ]);
+        }
+    }
+    graphs.sort_unstable();
+    fs::write(
+        out.join("embedded.bin"),
+        blob::encode(&terms, &quads, &graphs),
+    )
+    .expect("OUT_DIR is writable");
+
+    let mut code = String::new();
+    writeln!(
+        code,
+        "/// Every embedded file, ontology first, with its named graph."
+    )
+    .unwrap();
+    writeln!(code, "pub static EMBEDDED: &[EmbeddedFile] = &[").unwrap();
+    for (path, graph, triples) in &per_file {
         writeln!(
             code,
-            "    EmbeddedFile {{ path: {relative:?}, graph: {:?}, text: include_str!({:?}) }},",
-            graph_name(&relative),
-            path.display().to_string()
+            "    EmbeddedFile {{ path: {path:?}, graph: {graph:?}, triples: {} }},",
+            triples.len()
         )
         .unwrap();
     }
     writeln!(code, "];").unwrap();
-    fs::write(out, code).expect("OUT_DIR is writable");
+    fs::write(out.join("embedded.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// The ontology first, then the data files in path order; shapes are for `check`, not data.
+fn embedded_files(root: &Path) -> Vec<PathBuf> {
+    let mut ontology = Vec::new();
+    collect(&root.join("ontology"), &mut ontology);
+    ontology.retain(|p| !p.ends_with("ontology/shapes.ttl"));
+    ontology.sort_by_key(|p| (!p.ends_with("ontology/ffkg.ttl"), p.clone()));
+    let mut data = Vec::new();
+    collect(&root.join("data"), &mut data);
+    data.sort();
+    ontology.extend(data);
+    ontology
 }
 
 /// `ontology/ffkg.ttl` → `ontology`, `ontology/measures.ttl` → `measures`,
@@ -68,5 +151,43 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         } else if path.extension().is_some_and(|e| e == "ttl") {
             out.push(path);
         }
+    }
+}
+
+fn iri_key(iri: &str) -> TermKey {
+    TermKey {
+        kind: Kind::Iri,
+        value: iri.to_owned(),
+        extra: String::new(),
+    }
+}
+
+fn term_key(term: &Term) -> TermKey {
+    match term {
+        Term::NamedNode(n) => iri_key(n.as_str()),
+        Term::BlankNode(b) => TermKey {
+            kind: Kind::Blank,
+            value: b.as_str().to_owned(),
+            extra: String::new(),
+        },
+        Term::Literal(l) => match l.language() {
+            Some(language) => TermKey {
+                kind: Kind::Lang,
+                value: l.value().to_owned(),
+                extra: language.to_owned(),
+            },
+            None if l.datatype() == oxrdf::vocab::xsd::STRING => TermKey {
+                kind: Kind::Simple,
+                value: l.value().to_owned(),
+                extra: String::new(),
+            },
+            None => TermKey {
+                kind: Kind::Typed,
+                value: l.value().to_owned(),
+                extra: l.datatype().as_str().to_owned(),
+            },
+        },
+        #[allow(unreachable_patterns)]
+        other => panic!("unsupported term in the embedded graph: {other}"),
     }
 }

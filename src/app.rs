@@ -1,9 +1,12 @@
 //! One function per subcommand: validated options in, work done, results out.
 
-use crate::cli::{Cli, Command, DatasetArgs, DumpCmd, LoadCmd, QueryCmd, SourceArg, UpdateCmd};
+use crate::cli::{
+    Cli, Command, DatasetArgs, DumpCmd, LoadCmd, QueryCmd, ReplCmd, SourceArg, UpdateCmd,
+};
+use crate::dataset::{Dataset, DatasetChoice};
 use crate::error::{Error, ExitStatus, Result};
 use crate::format::{Format, ResultKind};
-use crate::graph::{self, DatasetSpec};
+use crate::graph::DatasetSpec;
 use crate::prefixes::PrefixMap;
 use crate::render::{self, RenderOptions, Summary};
 use crate::sparql::{self, Settings, Source, Watchdog, timeout_error};
@@ -11,7 +14,6 @@ use crate::store;
 use crate::table::TableOptions;
 use anyhow::Context;
 use oxigraph::model::NamedNode;
-use oxigraph::store::Store;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -24,51 +26,33 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Some(Command::Update(cmd)) => update(cmd),
         Some(Command::Load(cmd)) => load(cmd),
         Some(Command::Dump(cmd)) => dump(cmd),
-        None => Err(Error::usage(
-            "no command given: try `ffkg query -e 'SELECT …'` or `ffkg --help`",
-        )
-        .into()),
+        Some(Command::Repl(cmd)) => crate::repl::run(cmd),
+        None => crate::repl::run(ReplCmd::default()),
     }
 }
 
-/// Where the dataset comes from, validated.
-#[derive(Debug, Clone)]
-pub enum DatasetChoice {
-    Memory(DatasetSpec),
-    Persistent(PathBuf),
-}
-
-impl DatasetChoice {
-    pub fn from_args(args: &DatasetArgs) -> Result<Self> {
-        if let Some(dir) = &args.store {
-            if !store::AVAILABLE {
-                return Err(store::unavailable());
-            }
-            return Ok(Self::Persistent(dir.clone()));
+/// Validates the dataset options.
+pub fn dataset_choice(args: &DatasetArgs) -> Result<DatasetChoice> {
+    if let Some(dir) = &args.store {
+        if !store::AVAILABLE {
+            return Err(store::unavailable());
         }
-        if let Some(format) = args.data_format {
-            if format.rdf_format().is_none() {
-                return Err(Error::usage(format!(
-                    "--data-format {format} is a results format: data files must be one of {}",
-                    crate::format::names(&crate::format::GRAPH_FORMATS)
-                )));
-            }
-        }
-        Ok(Self::Memory(DatasetSpec {
-            embedded: !args.no_embedded,
-            data: args.data.clone(),
-            named: args.named.clone(),
-            data_format: args.data_format,
-        }))
+        return Ok(DatasetChoice::Persistent(dir.clone()));
     }
-
-    /// Builds the in-memory store or opens the persistent one.
-    pub fn open(&self) -> Result<Store> {
-        match self {
-            Self::Memory(spec) => graph::build(spec),
-            Self::Persistent(dir) => store::open_existing(dir),
+    if let Some(format) = args.data_format {
+        if format.rdf_format().is_none() {
+            return Err(Error::usage(format!(
+                "--data-format {format} is a results format: data files must be one of {}",
+                crate::format::names(&crate::format::GRAPH_FORMATS)
+            )));
         }
     }
+    Ok(DatasetChoice::Memory(DatasetSpec {
+        embedded: !args.no_embedded,
+        data: args.data.clone(),
+        named: args.named.clone(),
+        data_format: args.data_format,
+    }))
 }
 
 /// Reads every query named on the command line; stdin when none is named and stdin is a pipe.
@@ -101,7 +85,8 @@ fn read_sources(sources: &[SourceArg], what: &str) -> Result<Vec<Source>> {
         .collect()
 }
 
-fn settings(run: &crate::cli::RunArgs) -> Settings {
+/// The parsing and evaluation settings of the run options.
+pub fn settings(run: &crate::cli::RunArgs) -> Settings {
     Settings {
         prefixes: PrefixMap::default(),
         base_iri: run.base.clone(),
@@ -121,7 +106,7 @@ struct QueryPlan {
 
 fn query(cmd: QueryCmd) -> anyhow::Result<ExitStatus> {
     let plan = QueryPlan {
-        dataset: DatasetChoice::from_args(&cmd.dataset)?,
+        dataset: dataset_choice(&cmd.dataset)?,
         settings: settings(&cmd.run),
         format: cmd.output.format,
         output: cmd.output.output.clone(),
@@ -134,7 +119,7 @@ fn query(cmd: QueryCmd) -> anyhow::Result<ExitStatus> {
         .into());
     }
     let started = Instant::now();
-    let store = plan.dataset.open()?;
+    let dataset = Dataset::open(&plan.dataset)?;
     let loaded = started.elapsed();
     let terminal = plan.output.is_none() && io::stdout().is_terminal();
     let chatty = io::stderr().is_terminal();
@@ -151,7 +136,7 @@ fn query(cmd: QueryCmd) -> anyhow::Result<ExitStatus> {
         }
         let started = Instant::now();
         let summary = run_query(
-            &store,
+            &dataset,
             &plan.settings,
             source,
             plan.format,
@@ -168,7 +153,7 @@ fn query(cmd: QueryCmd) -> anyhow::Result<ExitStatus> {
 
 /// Runs one query under a watchdog and writes its results.
 pub fn run_query(
-    store: &Store,
+    dataset: &Dataset,
     settings: &Settings,
     source: &Source,
     format: Option<Format>,
@@ -188,7 +173,7 @@ pub fn run_query(
     });
     let result = (|| {
         let prepared = settings.prepare_query(source, Some(dog.token()))?;
-        let results = sparql::execute(store, prepared, &source.origin)?;
+        let results = dataset.query(prepared, &source.origin)?;
         let kind = sparql::result_kind(&results);
         let format = Format::resolve(format, out.path(), kind, terminal, &source.origin)?;
         let name = out.name().to_owned();
@@ -265,7 +250,7 @@ impl Output {
 }
 
 fn update(cmd: UpdateCmd) -> anyhow::Result<ExitStatus> {
-    let dataset = DatasetChoice::from_args(&cmd.dataset)?;
+    let dataset = dataset_choice(&cmd.dataset)?;
     if cmd.output.is_none() && matches!(dataset, DatasetChoice::Memory(_)) {
         return Err(Error::usage(
             "an update of the in-memory graph would be lost: give --output FILE to write the \
@@ -279,9 +264,9 @@ fn update(cmd: UpdateCmd) -> anyhow::Result<ExitStatus> {
     };
     let settings = settings(&cmd.run);
     let sources = read_sources(&cmd.sources, "update")?;
-    let store = match &dataset {
-        DatasetChoice::Persistent(dir) => store::open(dir)?,
-        memory => memory.open()?,
+    let mut dataset = match &dataset {
+        DatasetChoice::Persistent(dir) => Dataset::open_or_create_store(dir)?,
+        memory => Dataset::open(memory)?,
     };
     for source in &sources {
         let dog = Watchdog::start(settings.timeout, || {
@@ -290,14 +275,14 @@ fn update(cmd: UpdateCmd) -> anyhow::Result<ExitStatus> {
         });
         let result = settings
             .prepare_update(source, Some(dog.token()))
-            .and_then(|prepared| sparql::update(&store, prepared, &source.origin));
+            .and_then(|prepared| dataset.update(prepared, &source.origin));
         let timed_out = dog.finish();
         result.map_err(|e| timeout_error(e, timed_out, settings.timeout))?;
     }
     if let (Some(path), Some(format)) = (&cmd.output, output_format) {
         let mut out = Output::open(Some(path))?;
         let name = out.name().to_owned();
-        let count = render::write_store(&store, format, &settings.prefixes, &name, out.writer())?;
+        let count = dataset.write(format, &settings.prefixes, &name, out.writer())?;
         out.finish()?;
         eprintln!("wrote {count} {} to {}", unit(format), path.display());
     }
@@ -370,12 +355,12 @@ fn load(cmd: LoadCmd) -> anyhow::Result<ExitStatus> {
 }
 
 fn dump(cmd: DumpCmd) -> anyhow::Result<ExitStatus> {
-    let dataset = DatasetChoice::from_args(&cmd.dataset)?;
+    let dataset = dataset_choice(&cmd.dataset)?;
     let format = dataset_format(cmd.format, cmd.output.as_deref(), Format::Trig)?;
-    let store = dataset.open()?;
+    let dataset = Dataset::open(&dataset)?;
     let mut out = Output::open(cmd.output.as_deref())?;
     let name = out.name().to_owned();
-    let count = render::write_store(&store, format, &PrefixMap::default(), &name, out.writer())?;
+    let count = dataset.write(format, &PrefixMap::default(), &name, out.writer())?;
     out.finish()?;
     if cmd.output.is_some() || io::stderr().is_terminal() {
         eprintln!("wrote {count} {}", unit(format));

@@ -36,6 +36,9 @@ pub enum Command {
     Update(UpdateCmd),
     /// Bulk-load RDF files into a persistent store (needs the `rocksdb` feature).
     Load(LoadCmd),
+    /// Open the interactive SPARQL shell (the default on a terminal). When stdin is not a
+    /// terminal, reads its statements and dot-commands as a script.
+    Repl(ReplCmd),
     /// Write the embedded graph, or a store, in an RDF syntax.
     ///
     /// N-Quads and TriG keep the named graphs (one per embedded file) next to the default graph;
@@ -108,6 +111,17 @@ pub struct QueryCmd {
     /// The queries in the order they were given (filled in after parsing).
     #[arg(skip)]
     pub sources: Vec<SourceArg>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReplCmd {
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The format results are shown in (see `.format`); a table by default.
+    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    pub format: Option<Format>,
 }
 
 #[derive(Debug, Args)]

@@ -10,24 +10,25 @@
 
 use crate::error::{Error, Position, Result};
 use crate::format::{Format, rdf_format_for_input};
+use crate::prebuilt::Prebuilt;
 use crate::prefixes::GRAPH;
 use flate2::read::MultiGzDecoder;
-use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
+use oxigraph::io::{RdfParseError, RdfParser};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad};
 use oxigraph::store::{LoaderError, Store};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// One file compiled into the binary.
+/// One file of the embedded graph (build.rs prebuilds them all into [`crate::prebuilt`]).
 #[derive(Debug)]
 pub struct EmbeddedFile {
     /// Its path in the repository, e.g. `data/countries.ttl`.
     pub path: &'static str,
     /// The local name of its named graph, e.g. `countries`.
     pub graph: &'static str,
-    /// Its Turtle text.
-    pub text: &'static str,
+    /// How many triples it states.
+    pub triples: usize,
 }
 
 impl EmbeddedFile {
@@ -87,34 +88,19 @@ pub fn build(spec: &DatasetSpec) -> Result<Store> {
     Ok(store)
 }
 
-/// Loads every embedded file into its named graph and into the default graph.
+/// Loads the embedded graph into a store: each file's triples into its named graph and into
+/// the default graph, so the default graph is a real graph that updates can change.
 pub fn load_embedded(store: &Store) -> Result<()> {
-    let mut quads = Vec::new();
-    for file in EMBEDDED {
-        let graph = GraphName::from(file.graph_iri());
-        for quad in RdfParser::from_format(RdfFormat::Turtle)
-            .without_named_graphs()
-            .for_slice(file.text)
-        {
-            let quad = quad.map_err(|e| data_error(file.path, RdfParseError::from(e)))?;
-            quads.push(Quad::new(
-                quad.subject.clone(),
-                quad.predicate.clone(),
-                quad.object.clone(),
-                GraphName::DefaultGraph,
-            ));
-            quads.push(Quad {
-                graph_name: graph.clone(),
-                ..quad
-            });
-        }
-    }
+    let quads = Prebuilt::get().quads().flat_map(|quad| {
+        let default = Quad::new(
+            quad.subject.clone(),
+            quad.predicate.clone(),
+            quad.object.clone(),
+            GraphName::DefaultGraph,
+        );
+        [quad, default]
+    });
     store.extend(quads).map_err(|e| Error::Store(e.to_string()))
-}
-
-/// The text of an embedded file by its path (`data/countries.ttl`).
-pub fn embedded_file(path: &str) -> Option<&'static EmbeddedFile> {
-    EMBEDDED.iter().find(|f| f.path == path)
 }
 
 /// Loads a user's RDF file. With `graph`, triples (and the default graph of a quad file) go

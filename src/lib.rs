@@ -2,12 +2,16 @@
 //! binary and the tests share.
 
 pub mod app;
+pub mod blob;
 pub mod cli;
+pub mod dataset;
 pub mod error;
 pub mod format;
 pub mod graph;
+pub mod prebuilt;
 pub mod prefixes;
 pub mod render;
+pub mod repl;
 pub mod sparql;
 pub mod store;
 pub mod table;

@@ -146,6 +146,36 @@ pub fn write_store<W: Write>(
     format: Format,
     prefixes: &PrefixMap,
     output_name: &str,
+    writer: W,
+) -> Result<u64> {
+    let store_err = |e: oxigraph::store::StorageError| Error::Store(e.to_string());
+    let quads: Box<dyn Iterator<Item = Result<Quad>>> = if format.holds_datasets() {
+        Box::new(store.iter().map(move |q| q.map_err(store_err)))
+    } else {
+        Box::new(
+            store
+                .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+                .map(move |q| q.map_err(store_err)),
+        )
+    };
+    let graphs: Vec<String> = store
+        .named_graphs()
+        .filter_map(|g| match g {
+            Ok(oxigraph::model::NamedOrBlankNode::NamedNode(n)) => Some(n.into_string()),
+            _ => None,
+        })
+        .collect();
+    write_quads(quads, &graphs, format, prefixes, output_name, writer)
+}
+
+/// Writes quads in a dataset syntax, or their triples in a graph syntax, declaring the prefixes
+/// the first quads and the named `graphs` use. Returns the number written.
+pub fn write_quads<W: Write>(
+    mut quads: impl Iterator<Item = Result<Quad>>,
+    graphs: &[String],
+    format: Format,
+    prefixes: &PrefixMap,
+    output_name: &str,
     mut writer: W,
 ) -> Result<u64> {
     let rdf_format = format.rdf_format().ok_or_else(|| {
@@ -155,19 +185,12 @@ pub fn write_store<W: Write>(
         ))
     })?;
     let io_err = |e: io::Error| Error::io(output_name, e);
-    let store_err = |e: oxigraph::store::StorageError| Error::Store(e.to_string());
-    let quads: Box<dyn Iterator<Item = Result<Quad>>> = if format.holds_datasets() {
-        Box::new(store.iter().map(|q| q.map_err(store_err)))
-    } else {
-        Box::new(
-            store
-                .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
-                .map(|q| q.map_err(store_err)),
-        )
-    };
-    let mut quads = quads.peekable();
     let head: Vec<Quad> = quads.by_ref().take(PREFIX_SCAN).collect::<Result<_>>()?;
-    let prefixes = prefixes.used_by(head.iter().flat_map(quad_iris));
+    let graph_iris = graphs
+        .iter()
+        .filter(|_| format.holds_datasets())
+        .map(String::as_str);
+    let prefixes = prefixes.used_by(head.iter().flat_map(quad_iris).chain(graph_iris));
     let mut serializer = serializer(rdf_format, &prefixes)?.for_writer(&mut writer);
     let mut count = 0;
     for quad in head.into_iter().map(Ok).chain(quads) {

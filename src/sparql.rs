@@ -6,9 +6,8 @@ use crate::format::ResultKind;
 use crate::prefixes::PrefixMap;
 use oxigraph::sparql::{
     CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, QueryEvaluationError,
-    QueryResults, SparqlEvaluator, SparqlSyntaxError, UpdateEvaluationError,
+    QueryResults, SparqlEvaluator, SparqlSyntaxError,
 };
-use oxigraph::store::Store;
 use std::io::Read;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
@@ -283,26 +282,6 @@ fn wait_until_done(done: &(Mutex<bool>, Condvar), timeout: Duration) -> bool {
     }
 }
 
-/// Starts a prepared query on the store; the results stream as they are read.
-pub fn execute(
-    store: &Store,
-    query: PreparedSparqlQuery,
-    origin: &str,
-) -> Result<QueryResults<'static>> {
-    query
-        .on_store(store)
-        .execute()
-        .map_err(|e| evaluation_error(origin, e))
-}
-
-/// Runs a prepared update on the store.
-pub fn update(store: &Store, update: PreparedSparqlUpdate, origin: &str) -> Result<()> {
-    update
-        .on_store(store)
-        .execute()
-        .map_err(|e| update_error(origin, e))
-}
-
 pub fn evaluation_error(origin: &str, error: QueryEvaluationError) -> Error {
     match error {
         QueryEvaluationError::Cancelled => Error::Timeout {
@@ -313,15 +292,6 @@ pub fn evaluation_error(origin: &str, error: QueryEvaluationError) -> Error {
             origin: origin.to_owned(),
             message: other.to_string(),
         },
-    }
-}
-
-/// An update's failure; a cancelled update is reported by the caller, which knows its
-/// watchdog fired (oxigraph wraps the cancellation in an opaque error).
-fn update_error(origin: &str, error: UpdateEvaluationError) -> Error {
-    Error::QueryEvaluation {
-        origin: origin.to_owned(),
-        message: error.to_string(),
     }
 }
 

@@ -1,0 +1,301 @@
+//! The binary layout of the prebuilt embedded graph: written by build.rs, read by `prebuilt`.
+//!
+//! This module uses only `std` because build.rs includes it with `#[path]`. Layout (all integers
+//! little-endian u32): a magic number, the counts, one 5-integer record per term (kind, value
+//! offset and length, extra offset and length — the extra is a language tag or a datatype IRI),
+//! the quads as (subject, predicate, object, graph) term ids sorted in three orders (SPO, POS,
+//! OSP) so any triple pattern is a binary search, the graph names, then the UTF-8 string heap.
+//! Terms are sorted by (kind, value, extra), so finding a term is a binary search too.
+
+use std::cmp::Ordering;
+use std::ops::Range;
+
+const MAGIC: &[u8; 8] = b"FFKGIDX1";
+const HEADER: usize = 8 + 4 * 4;
+const TERM_RECORD: usize = 5;
+
+/// What a term is; the order is the order terms are sorted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Iri = 0,
+    Blank = 1,
+    /// A literal with neither language tag nor datatype other than xsd:string.
+    Simple = 2,
+    /// A language-tagged string; extra is the tag.
+    Lang = 3,
+    /// A typed literal; extra is the datatype IRI.
+    Typed = 4,
+}
+
+impl Kind {
+    fn from_u32(value: u32) -> Self {
+        match value {
+            0 => Self::Iri,
+            1 => Self::Blank,
+            2 => Self::Simple,
+            3 => Self::Lang,
+            _ => Self::Typed,
+        }
+    }
+}
+
+/// One term as stored: its kind, its value and its language tag or datatype.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TermKey {
+    pub kind: Kind,
+    pub value: String,
+    pub extra: String,
+}
+
+/// A borrowed term of the blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermParts<'a> {
+    pub kind: Kind,
+    pub value: &'a str,
+    pub extra: &'a str,
+}
+
+/// The three sort orders of the quad index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// subject, predicate, object
+    Spo = 0,
+    /// predicate, object, subject
+    Pos = 1,
+    /// object, subject, predicate
+    Osp = 2,
+}
+
+impl Order {
+    /// The positions of (subject, predicate, object) in this order's key.
+    fn permutation(self) -> [usize; 3] {
+        match self {
+            Self::Spo => [0, 1, 2],
+            Self::Pos => [1, 2, 0],
+            Self::Osp => [2, 0, 1],
+        }
+    }
+
+    /// [s, p, o, g] → this order's key.
+    pub fn key(self, quad: [u32; 4]) -> [u32; 4] {
+        let p = self.permutation();
+        [quad[p[0]], quad[p[1]], quad[p[2]], quad[3]]
+    }
+
+    /// This order's key → [s, p, o, g].
+    pub fn unkey(self, key: [u32; 4]) -> [u32; 4] {
+        let p = self.permutation();
+        let mut quad = [0, 0, 0, key[3]];
+        for (position, &slot) in p.iter().enumerate() {
+            quad[slot] = key[position];
+        }
+        quad
+    }
+}
+
+/// Encodes sorted, distinct `terms`, quads of term ids and graph-name term ids.
+pub fn encode(terms: &[TermKey], quads: &[[u32; 4]], graphs: &[u32]) -> Vec<u8> {
+    let mut heap = String::new();
+    let mut records = Vec::with_capacity(terms.len() * TERM_RECORD);
+    for term in terms {
+        let value_offset = heap.len();
+        heap.push_str(&term.value);
+        let extra_offset = heap.len();
+        heap.push_str(&term.extra);
+        records.extend([
+            term.kind as u32,
+            to_u32(value_offset),
+            to_u32(term.value.len()),
+            to_u32(extra_offset),
+            to_u32(term.extra.len()),
+        ]);
+    }
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    for count in [terms.len(), quads.len(), graphs.len(), heap.len()] {
+        out.extend_from_slice(&to_u32(count).to_le_bytes());
+    }
+    for value in records {
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+    for order in [Order::Spo, Order::Pos, Order::Osp] {
+        let mut keys: Vec<[u32; 4]> = quads.iter().map(|q| order.key(*q)).collect();
+        keys.sort_unstable();
+        for key in keys {
+            for value in key {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+        }
+    }
+    for graph in graphs {
+        out.extend_from_slice(&graph.to_le_bytes());
+    }
+    out.extend_from_slice(heap.as_bytes());
+    out
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).expect("the embedded graph fits in u32 offsets")
+}
+
+/// A view of an encoded blob.
+#[derive(Debug, Clone, Copy)]
+pub struct Blob<'a> {
+    bytes: &'a [u8],
+    heap: &'a str,
+    terms: usize,
+    quads: usize,
+    graphs: usize,
+}
+
+impl<'a> Blob<'a> {
+    /// Reads the header; `None` when the bytes are not a blob of this layout.
+    pub fn parse(bytes: &'a [u8]) -> Option<Self> {
+        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+            return None;
+        }
+        let read = |i: usize| read_u32(bytes, 8 + 4 * i) as usize;
+        let (terms, quads, graphs, heap_len) = (read(0), read(1), read(2), read(3));
+        let heap_start = HEADER + 4 * (terms * TERM_RECORD + 3 * quads * 4 + graphs);
+        let heap = std::str::from_utf8(bytes.get(heap_start..heap_start + heap_len)?).ok()?;
+        Some(Self {
+            bytes,
+            heap,
+            terms,
+            quads,
+            graphs,
+        })
+    }
+
+    pub fn term_count(&self) -> usize {
+        self.terms
+    }
+
+    pub fn quad_count(&self) -> usize {
+        self.quads
+    }
+
+    pub fn term(&self, id: u32) -> TermParts<'a> {
+        let base = HEADER + 4 * TERM_RECORD * id as usize;
+        let field = |i: usize| read_u32(self.bytes, base + 4 * i) as usize;
+        let (kind, vo, vl, eo, el) = (field(0), field(1), field(2), field(3), field(4));
+        TermParts {
+            kind: Kind::from_u32(kind as u32),
+            value: &self.heap[vo..vo + vl],
+            extra: &self.heap[eo..eo + el],
+        }
+    }
+
+    /// The id of a term, by binary search over the sorted term table.
+    pub fn find(&self, kind: Kind, value: &str, extra: &str) -> Option<u32> {
+        let (mut low, mut high) = (0, self.terms);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let term = self.term(middle as u32);
+            match (term.kind, term.value, term.extra).cmp(&(kind, value, extra)) {
+                Ordering::Less => low = middle + 1,
+                Ordering::Greater => high = middle,
+                Ordering::Equal => return Some(middle as u32),
+            }
+        }
+        None
+    }
+
+    /// The `index`-th key of `order` (permuted; see [`Order::unkey`]).
+    pub fn key(&self, order: Order, index: usize) -> [u32; 4] {
+        let base =
+            HEADER + 4 * (self.terms * TERM_RECORD + (order as usize * self.quads + index) * 4);
+        [0, 1, 2, 3].map(|i| read_u32(self.bytes, base + 4 * i))
+    }
+
+    /// The keys of `order` that start with `prefix` (up to three ids).
+    pub fn range(&self, order: Order, prefix: &[u32]) -> Range<usize> {
+        let compare = |index: usize| self.key(order, index)[..prefix.len()].cmp(prefix);
+        let start = partition_point(self.quads, |i| compare(i) == Ordering::Less);
+        let end = partition_point(self.quads, |i| compare(i) != Ordering::Greater);
+        start..end.max(start)
+    }
+
+    pub fn graphs(&self) -> impl Iterator<Item = u32> + '_ {
+        let base = HEADER + 4 * (self.terms * TERM_RECORD + 3 * self.quads * 4);
+        (0..self.graphs).map(move |i| read_u32(self.bytes, base + 4 * i))
+    }
+}
+
+/// The first index in `0..len` for which `predicate` is false (it must be true, then false).
+fn partition_point(len: usize, predicate: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, len);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if predicate(middle) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    let mut word = [0; 4];
+    word.copy_from_slice(&bytes[at..at + 4]);
+    u32::from_le_bytes(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(kind: Kind, value: &str, extra: &str) -> TermKey {
+        TermKey {
+            kind,
+            value: value.into(),
+            extra: extra.into(),
+        }
+    }
+
+    #[test]
+    fn round_trips_terms_and_finds_patterns() {
+        let mut terms = vec![
+            key(Kind::Iri, "http://e/s", ""),
+            key(Kind::Iri, "http://e/p", ""),
+            key(Kind::Lang, "Tunisia", "en"),
+            key(Kind::Typed, "3", "http://www.w3.org/2001/XMLSchema#integer"),
+            key(Kind::Iri, "http://e/g", ""),
+        ];
+        terms.sort();
+        let id = |t: &TermKey| terms.iter().position(|x| x == t).unwrap() as u32;
+        let (s, p, g) = (id(&terms[2]), id(&terms[1]), id(&terms[0]));
+        let lang = id(&key(Kind::Lang, "Tunisia", "en"));
+        let three = id(&key(
+            Kind::Typed,
+            "3",
+            "http://www.w3.org/2001/XMLSchema#integer",
+        ));
+        let quads = vec![[s, p, lang, g], [s, p, three, g], [lang, p, s, g]];
+        let bytes = encode(&terms, &quads, &[g]);
+        let blob = Blob::parse(&bytes).unwrap();
+        assert_eq!(blob.term_count(), 5);
+        assert_eq!(blob.find(Kind::Lang, "Tunisia", "en"), Some(lang));
+        assert_eq!(blob.find(Kind::Lang, "Tunisia", "fr"), None);
+        assert_eq!(blob.term(lang).value, "Tunisia");
+        let range = blob.range(Order::Spo, &[s, p]);
+        assert_eq!(range.len(), 2);
+        let found: Vec<[u32; 4]> = range
+            .map(|i| Order::Spo.unkey(blob.key(Order::Spo, i)))
+            .collect();
+        assert!(found.contains(&[s, p, three, g]));
+        let by_object = blob.range(Order::Osp, &[s]);
+        assert_eq!(
+            Order::Osp.unkey(blob.key(Order::Osp, by_object.start)),
+            [lang, p, s, g]
+        );
+        assert_eq!(blob.range(Order::Pos, &[s]).len(), 0);
+        assert_eq!(blob.graphs().collect::<Vec<_>>(), vec![g]);
+    }
+
+    #[test]
+    fn rejects_other_bytes() {
+        assert!(Blob::parse(b"not a blob").is_none());
+    }
+}

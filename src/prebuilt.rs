@@ -1,0 +1,225 @@
+//! The prebuilt embedded graph, queried in place: the index build.rs wrote is part of the binary,
+//! so a query on the embedded graph needs no parsing and no store. Its default graph is the union
+//! of its named graphs (one per file), which counts each triple once because build.rs refuses a
+//! triple stated in two files.
+
+use crate::blob::{Blob, Kind, Order};
+use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, Quad, Term};
+use spareval::{InternalQuad, QueryableDataset};
+use std::convert::Infallible;
+use std::sync::OnceLock;
+
+static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/embedded.bin"));
+
+/// The embedded graph as a read-only SPARQL dataset.
+#[derive(Debug, Clone, Copy)]
+pub struct Prebuilt {
+    blob: Blob<'static>,
+}
+
+impl Prebuilt {
+    /// The embedded graph (its header is read once).
+    pub fn get() -> Self {
+        static BLOB: OnceLock<Blob<'static>> = OnceLock::new();
+        Self {
+            blob: *BLOB.get_or_init(|| {
+                Blob::parse(BYTES).expect("build.rs writes the embedded graph in this layout")
+            }),
+        }
+    }
+
+    /// Number of quads (each triple once, in the named graph of its file).
+    pub fn len(&self) -> usize {
+        self.blob.quad_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every quad, each in the named graph of its file.
+    pub fn quads(self) -> impl Iterator<Item = Quad> {
+        (0..self.blob.quad_count()).map(move |i| {
+            let [s, p, o, g] = Order::Spo.unkey(self.blob.key(Order::Spo, i));
+            Quad::new(
+                subject(self.term(s)),
+                NamedNode::new_unchecked(self.blob.term(p).value),
+                self.term(o),
+                GraphName::NamedNode(NamedNode::new_unchecked(self.blob.term(g).value)),
+            )
+        })
+    }
+
+    fn term(&self, id: u32) -> Term {
+        let parts = self.blob.term(id);
+        match parts.kind {
+            Kind::Iri => NamedNode::new_unchecked(parts.value).into(),
+            Kind::Blank => BlankNode::new_unchecked(parts.value).into(),
+            Kind::Simple => Literal::new_simple_literal(parts.value).into(),
+            Kind::Lang => {
+                Literal::new_language_tagged_literal_unchecked(parts.value, parts.extra).into()
+            }
+            Kind::Typed => {
+                Literal::new_typed_literal(parts.value, NamedNode::new_unchecked(parts.extra))
+                    .into()
+            }
+        }
+    }
+
+    fn find(&self, term: &Term) -> Option<u32> {
+        match term {
+            Term::NamedNode(n) => self.blob.find(Kind::Iri, n.as_str(), ""),
+            Term::BlankNode(b) => self.blob.find(Kind::Blank, b.as_str(), ""),
+            Term::Literal(l) => match l.language() {
+                Some(language) => self.blob.find(Kind::Lang, l.value(), language),
+                None if l.datatype() == oxigraph::model::vocab::xsd::STRING => {
+                    self.blob.find(Kind::Simple, l.value(), "")
+                }
+                None => self
+                    .blob
+                    .find(Kind::Typed, l.value(), l.datatype().as_str()),
+            },
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+fn subject(term: Term) -> oxigraph::model::NamedOrBlankNode {
+    match term {
+        Term::BlankNode(b) => b.into(),
+        Term::NamedNode(n) => n.into(),
+        // Subjects are IRIs or blank nodes: build.rs only stores what Turtle allows.
+        other => NamedNode::new_unchecked(other.to_string()).into(),
+    }
+}
+
+/// A term of a query against the embedded graph: an id when the graph holds the term, the term
+/// itself when it does not (a constant of the query, a computed value). A term the graph holds
+/// is always an id, so equality of internal terms is equality of terms.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InternalTerm {
+    Id(u32),
+    Other(Term),
+}
+
+/// Which graphs a pattern matches.
+#[derive(Debug, Clone, Copy)]
+enum GraphFilter {
+    /// The default graph: the union of all the files' graphs.
+    Default,
+    /// Any named graph.
+    AnyNamed,
+    Named(u32),
+}
+
+impl QueryableDataset<'static> for Prebuilt {
+    type InternalTerm = InternalTerm;
+    type Error = Infallible;
+
+    fn internal_quads_for_pattern(
+        &self,
+        subject: Option<&InternalTerm>,
+        predicate: Option<&InternalTerm>,
+        object: Option<&InternalTerm>,
+        graph_name: Option<Option<&InternalTerm>>,
+    ) -> impl Iterator<Item = Result<InternalQuad<InternalTerm>, Infallible>> + use<> {
+        let blob = self.blob;
+        // A bound term the graph does not hold matches nothing.
+        let id = |term: Option<&InternalTerm>| match term {
+            None => Ok(None),
+            Some(InternalTerm::Id(id)) => Ok(Some(*id)),
+            Some(InternalTerm::Other(_)) => Err(()),
+        };
+        let filter = match graph_name {
+            None => Ok(GraphFilter::AnyNamed),
+            Some(None) => Ok(GraphFilter::Default),
+            Some(Some(InternalTerm::Id(g))) => Ok(GraphFilter::Named(*g)),
+            Some(Some(InternalTerm::Other(_))) => Err(()),
+        };
+        let (Ok(s), Ok(p), Ok(o), Ok(filter)) = (id(subject), id(predicate), id(object), filter)
+        else {
+            return Box::new(std::iter::empty())
+                as Box<dyn Iterator<Item = Result<InternalQuad<InternalTerm>, Infallible>>>;
+        };
+        let (order, prefix): (Order, Vec<u32>) = match (s, p, o) {
+            (Some(s), Some(p), Some(o)) => (Order::Spo, vec![s, p, o]),
+            (Some(s), Some(p), None) => (Order::Spo, vec![s, p]),
+            (Some(s), None, Some(o)) => (Order::Osp, vec![o, s]),
+            (Some(s), None, None) => (Order::Spo, vec![s]),
+            (None, Some(p), Some(o)) => (Order::Pos, vec![p, o]),
+            (None, Some(p), None) => (Order::Pos, vec![p]),
+            (None, None, Some(o)) => (Order::Osp, vec![o]),
+            (None, None, None) => (Order::Spo, Vec::new()),
+        };
+        let range = blob.range(order, &prefix);
+        Box::new(range.filter_map(move |i| {
+            let [s, p, o, g] = order.unkey(blob.key(order, i));
+            let graph_name = match filter {
+                GraphFilter::Default => None,
+                GraphFilter::AnyNamed => Some(InternalTerm::Id(g)),
+                GraphFilter::Named(wanted) if wanted == g => Some(InternalTerm::Id(g)),
+                GraphFilter::Named(_) => return None,
+            };
+            Some(Ok(InternalQuad {
+                subject: InternalTerm::Id(s),
+                predicate: InternalTerm::Id(p),
+                object: InternalTerm::Id(o),
+                graph_name,
+            }))
+        }))
+    }
+
+    fn internal_named_graphs(
+        &self,
+    ) -> impl Iterator<Item = Result<InternalTerm, Infallible>> + use<> {
+        let graphs: Vec<u32> = self.blob.graphs().collect();
+        graphs.into_iter().map(|g| Ok(InternalTerm::Id(g)))
+    }
+
+    fn contains_internal_graph_name(&self, graph_name: &InternalTerm) -> Result<bool, Infallible> {
+        Ok(match graph_name {
+            InternalTerm::Id(id) => self.blob.graphs().any(|g| g == *id),
+            InternalTerm::Other(_) => false,
+        })
+    }
+
+    fn internalize_term(&self, term: Term) -> Result<InternalTerm, Infallible> {
+        Ok(match self.find(&term) {
+            Some(id) => InternalTerm::Id(id),
+            None => InternalTerm::Other(term),
+        })
+    }
+
+    fn externalize_term(&self, term: InternalTerm) -> Result<Term, Infallible> {
+        Ok(match term {
+            InternalTerm::Id(id) => self.term(id),
+            InternalTerm::Other(term) => term,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_term_is_found_by_itself() {
+        let graph = Prebuilt::get();
+        for id in 0..graph.blob.term_count() as u32 {
+            let term = graph.term(id);
+            assert_eq!(graph.find(&term), Some(id), "{term}");
+        }
+    }
+
+    #[test]
+    fn quads_are_in_named_graphs() {
+        let graph = Prebuilt::get();
+        assert!(!graph.is_empty());
+        assert!(graph.quads().all(|q| {
+            q.graph_name
+                .to_string()
+                .starts_with("<https://w3id.org/ffkg/graph/")
+        }));
+    }
+}
