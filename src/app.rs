@@ -1,7 +1,7 @@
 //! One function per subcommand: validated options in, work done, results out.
 
 use crate::cli::{
-    Cli, Command, DatasetArgs, DumpCmd, LoadCmd, QueryCmd, ReplCmd, SourceArg, UpdateCmd,
+    CheckCmd, Cli, Command, DatasetArgs, DumpCmd, LoadCmd, QueryCmd, ReplCmd, SourceArg, UpdateCmd,
 };
 use crate::dataset::{Dataset, DatasetChoice};
 use crate::error::{Error, ExitStatus, Result};
@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Some(Command::Load(cmd)) => load(cmd),
         Some(Command::Dump(cmd)) => dump(cmd),
         Some(Command::Repl(cmd)) => crate::repl::run(cmd),
+        Some(Command::Check(cmd)) => check(cmd),
         None => crate::repl::run(ReplCmd::default()),
     }
 }
@@ -366,6 +367,37 @@ fn dump(cmd: DumpCmd) -> anyhow::Result<ExitStatus> {
         eprintln!("wrote {count} {}", unit(format));
     }
     Ok(ExitStatus::Success)
+}
+
+fn check(cmd: CheckCmd) -> anyhow::Result<ExitStatus> {
+    let dataset = Dataset::open(&dataset_choice(&cmd.dataset)?)?;
+    let report = crate::check::check(&dataset)?;
+    let mut out = Output::open(cmd.output.as_deref())?;
+    let name = out.name().to_owned();
+    let prefixes = PrefixMap::default();
+    match cmd.format {
+        None | Some(Format::Table) => out
+            .writer()
+            .write_all(crate::check::render_text(&report, &prefixes).as_bytes())
+            .map_err(|e| Error::io(&name, e))?,
+        Some(format) => {
+            let format = format.check_kind(ResultKind::Graph, "a validation report")?;
+            let graph = crate::check::report_graph(&report);
+            let quads = graph.iter().map(|t| {
+                Ok(t.into_owned()
+                    .in_graph(oxigraph::model::GraphName::DefaultGraph))
+            });
+            let mut shapes = prefixes.clone();
+            shapes.insert("ffsh", crate::check::SHAPES_NS);
+            render::write_quads(quads, &[], format, &shapes, &name, out.writer())?;
+        }
+    }
+    out.finish()?;
+    Ok(if report.conforms() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failed
+    })
 }
 
 fn rows_text(summary: &Summary) -> String {

@@ -39,6 +39,9 @@ pub enum Command {
     /// Open the interactive SPARQL shell (the default on a terminal). When stdin is not a
     /// terminal, reads its statements and dot-commands as a script.
     Repl(ReplCmd),
+    /// Validate the embedded graph (and any --data) against the SHACL shapes and the
+    /// ontology; exits 1 when there are violations.
+    Check(CheckCmd),
     /// Write the embedded graph, or a store, in an RDF syntax.
     ///
     /// N-Quads and TriG keep the named graphs (one per embedded file) next to the default graph;
@@ -146,6 +149,19 @@ pub struct UpdateCmd {
     /// The updates in the order they were given (filled in after parsing).
     #[arg(skip)]
     pub sources: Vec<SourceArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckCmd {
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+    /// Report format: a text list (default), or a SHACL validation report in an RDF syntax
+    /// (turtle, ntriples, jsonld, rdfxml …).
+    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

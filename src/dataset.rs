@@ -92,6 +92,13 @@ impl Dataset {
         }
     }
 
+    /// The embedded graph alone, read-only.
+    pub fn from_prebuilt(graph: Prebuilt) -> Self {
+        Self {
+            backend: Backend::Prebuilt(graph),
+        }
+    }
+
     /// The dataset of a spec, in memory.
     pub fn build(spec: &DatasetSpec) -> Result<Self> {
         Self::open(&DatasetChoice::Memory(spec.clone()))

@@ -3,16 +3,19 @@
 
 pub mod app;
 pub mod blob;
+pub mod check;
 pub mod cli;
 pub mod dataset;
 pub mod error;
 pub mod format;
 pub mod graph;
+pub mod infer;
 pub mod prebuilt;
 pub mod prefixes;
 pub mod render;
 pub mod repl;
 pub mod sparql;
+pub mod statements;
 pub mod store;
 pub mod table;
 
