@@ -60,8 +60,9 @@ pub struct DatasetArgs {
     /// (file:///…; repeatable). Named graphs inside N-Quads or TriG files keep their names.
     #[arg(long = "named", value_name = "FILE")]
     pub named: Vec<PathBuf>,
-    /// The RDF syntax of --data and --named files, overriding their extensions.
-    #[arg(long = "data-format", value_name = "FORMAT")]
+    /// The RDF syntax of --data and --named files, overriding their extensions: turtle,
+    /// ntriples, nquads, trig, jsonld or rdfxml.
+    #[arg(long = "data-format", value_name = "FORMAT", hide_possible_values = true)]
     pub data_format: Option<Format>,
     /// Leave out the embedded graph: query only your own files, with plain SPARQL dataset
     /// semantics (the default graph is your --data files, the named graphs your --named files).
@@ -89,7 +90,7 @@ pub struct RunArgs {
 pub struct OutputArgs {
     /// Output format. Solutions: table (default on a terminal), csv, tsv (default otherwise),
     /// json, xml. Graphs: turtle (default), ntriples, nquads, trig, jsonld, rdfxml.
-    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
     pub format: Option<Format>,
     /// Write to FILE instead of stdout; the format comes from its extension unless --format
     /// says otherwise.
@@ -122,8 +123,9 @@ pub struct ReplCmd {
     pub dataset: DatasetArgs,
     #[command(flatten)]
     pub run: RunArgs,
-    /// The format results are shown in (see `.format`); a table by default.
-    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    /// The format results are shown in: table (default), csv, tsv, json, xml for solutions;
+    /// turtle, ntriples, nquads, trig, jsonld, rdfxml for graphs (see `.format`).
+    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
     pub format: Option<Format>,
 }
 
@@ -143,8 +145,8 @@ pub struct UpdateCmd {
     /// Quad syntaxes (nq, trig) keep the named graphs; others get the default graph.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// The RDF syntax of --output.
-    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    /// The RDF syntax of --output: turtle, ntriples, nquads, trig, jsonld or rdfxml.
+    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
     pub format: Option<Format>,
     /// The updates in the order they were given (filled in after parsing).
     #[arg(skip)]
@@ -157,7 +159,7 @@ pub struct CheckCmd {
     pub dataset: DatasetArgs,
     /// Report format: a text list (default), or a SHACL validation report in an RDF syntax
     /// (turtle, ntriples, jsonld, rdfxml …).
-    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
     pub format: Option<Format>,
     /// Write the report to FILE instead of stdout.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
@@ -176,7 +178,7 @@ pub struct LoadCmd {
     #[arg(long = "graph", value_name = "IRI")]
     pub graph: Option<String>,
     /// The RDF syntax of the files, overriding their extensions.
-    #[arg(long = "data-format", value_name = "FORMAT")]
+    #[arg(long = "data-format", value_name = "FORMAT", hide_possible_values = true)]
     pub data_format: Option<Format>,
 }
 
@@ -184,8 +186,9 @@ pub struct LoadCmd {
 pub struct DumpCmd {
     #[command(flatten)]
     pub dataset: DatasetArgs,
-    /// The RDF syntax (default: from --output's extension, else N-Quads).
-    #[arg(long = "format", short = 'f', value_name = "FORMAT")]
+    /// The RDF syntax: turtle, ntriples, nquads, trig, jsonld or rdfxml (default: from
+    /// --output's extension, else TriG).
+    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
     pub format: Option<Format>,
     /// Write to FILE instead of stdout.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
