@@ -62,7 +62,11 @@ pub struct DatasetArgs {
     pub named: Vec<PathBuf>,
     /// The RDF syntax of --data and --named files, overriding their extensions: turtle,
     /// ntriples, nquads, trig, jsonld or rdfxml.
-    #[arg(long = "data-format", value_name = "FORMAT", hide_possible_values = true)]
+    #[arg(
+        long = "data-format",
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub data_format: Option<Format>,
     /// Leave out the embedded graph: query only your own files, with plain SPARQL dataset
     /// semantics (the default graph is your --data files, the named graphs your --named files).
@@ -90,7 +94,12 @@ pub struct RunArgs {
 pub struct OutputArgs {
     /// Output format. Solutions: table (default on a terminal), csv, tsv (default otherwise),
     /// json, xml. Graphs: turtle (default), ntriples, nquads, trig, jsonld, rdfxml.
-    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
+    #[arg(
+        long = "format",
+        short = 'f',
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub format: Option<Format>,
     /// Write to FILE instead of stdout; the format comes from its extension unless --format
     /// says otherwise.
@@ -125,7 +134,12 @@ pub struct ReplCmd {
     pub run: RunArgs,
     /// The format results are shown in: table (default), csv, tsv, json, xml for solutions;
     /// turtle, ntriples, nquads, trig, jsonld, rdfxml for graphs (see `.format`).
-    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
+    #[arg(
+        long = "format",
+        short = 'f',
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub format: Option<Format>,
 }
 
@@ -146,7 +160,12 @@ pub struct UpdateCmd {
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// The RDF syntax of --output: turtle, ntriples, nquads, trig, jsonld or rdfxml.
-    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
+    #[arg(
+        long = "format",
+        short = 'f',
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub format: Option<Format>,
     /// The updates in the order they were given (filled in after parsing).
     #[arg(skip)]
@@ -159,7 +178,12 @@ pub struct CheckCmd {
     pub dataset: DatasetArgs,
     /// Report format: a text list (default), or a SHACL validation report in an RDF syntax
     /// (turtle, ntriples, jsonld, rdfxml …).
-    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
+    #[arg(
+        long = "format",
+        short = 'f',
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub format: Option<Format>,
     /// Write the report to FILE instead of stdout.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
@@ -178,7 +202,11 @@ pub struct LoadCmd {
     #[arg(long = "graph", value_name = "IRI")]
     pub graph: Option<String>,
     /// The RDF syntax of the files, overriding their extensions.
-    #[arg(long = "data-format", value_name = "FORMAT", hide_possible_values = true)]
+    #[arg(
+        long = "data-format",
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub data_format: Option<Format>,
 }
 
@@ -188,7 +216,12 @@ pub struct DumpCmd {
     pub dataset: DatasetArgs,
     /// The RDF syntax: turtle, ntriples, nquads, trig, jsonld or rdfxml (default: from
     /// --output's extension, else TriG).
-    #[arg(long = "format", short = 'f', value_name = "FORMAT", hide_possible_values = true)]
+    #[arg(
+        long = "format",
+        short = 'f',
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
     pub format: Option<Format>,
     /// Write to FILE instead of stdout.
     #[arg(long = "output", short = 'o', value_name = "FILE")]

@@ -41,7 +41,13 @@ fn violations_are_listed_and_exit_1() {
 #[test]
 fn the_report_can_be_a_shacl_validation_report() {
     let output = ffkg()
-        .args(["check", "--data", &arg("check-violations.ttl"), "--format", "nt"])
+        .args([
+            "check",
+            "--data",
+            &arg("check-violations.ttl"),
+            "--format",
+            "nt",
+        ])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
@@ -50,7 +56,8 @@ fn the_report_can_be_a_shacl_validation_report() {
         "<http://www.w3.org/ns/shacl#conforms> \"false\"^^<http://www.w3.org/2001/XMLSchema#boolean>"
     ));
     assert_eq!(
-        text.matches("<http://www.w3.org/ns/shacl#ValidationResult>").count(),
+        text.matches("<http://www.w3.org/ns/shacl#ValidationResult>")
+            .count(),
         11
     );
     ffkg()
@@ -63,7 +70,12 @@ fn the_report_can_be_a_shacl_validation_report() {
 #[test]
 fn user_files_are_checked_against_the_ontology_without_the_embedded_graph() {
     ffkg()
-        .args(["check", "--no-embedded", "--data", &arg("check-violations.ttl")])
+        .args([
+            "check",
+            "--no-embedded",
+            "--data",
+            &arg("check-violations.ttl"),
+        ])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("ff:valueNote"));
