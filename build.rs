@@ -22,6 +22,8 @@ fn main() {
     println!("cargo:rerun-if-changed=ontology");
     println!("cargo:rerun-if-changed=data");
     println!("cargo:rerun-if-changed=src/blob.rs");
+    println!("cargo:rerun-if-changed=queries");
+    write_library(&root, &out);
 
     let files = embedded_files(&root);
     let mut stated_in: HashMap<Triple, String> = HashMap::new();
@@ -112,6 +114,37 @@ fn main() {
     }
     writeln!(code, "];").unwrap();
     fs::write(out.join("embedded.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// Lists the query library (queries/*.rq) for `crate::library`, texts compiled in.
+fn write_library(root: &Path, out: &Path) {
+    let mut files: Vec<PathBuf> = fs::read_dir(root.join("queries"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "rq"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut code = String::from(
+        "/// The library's queries, by name.\npub static LIBRARY: &[LibraryQuery] = &[\n",
+    );
+    for path in files {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("UTF-8 query file names");
+        writeln!(
+            code,
+            "    LibraryQuery {{ name: {name:?}, text: include_str!({:?}) }},",
+            path.display().to_string()
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+    fs::write(out.join("library.rs"), code).expect("OUT_DIR is writable");
 }
 
 /// The ontology first, then the data files in path order; shapes are for `check`, not data.

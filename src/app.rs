@@ -1,7 +1,8 @@
 //! One function per subcommand: validated options in, work done, results out.
 
 use crate::cli::{
-    CheckCmd, Cli, Command, DatasetArgs, DumpCmd, LoadCmd, QueryCmd, ReplCmd, SourceArg, UpdateCmd,
+    CheckCmd, Cli, Command, DatasetArgs, DumpCmd, LoadCmd, QueriesCmd, QueryCmd, ReplCmd,
+    SourceArg, UpdateCmd,
 };
 use crate::dataset::{Dataset, DatasetChoice};
 use crate::error::{Error, ExitStatus, Result};
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Some(Command::Dump(cmd)) => dump(cmd),
         Some(Command::Repl(cmd)) => crate::repl::run(cmd),
         Some(Command::Check(cmd)) => check(cmd),
+        Some(Command::Queries(cmd)) => queries(cmd),
         None => crate::repl::run(ReplCmd::default()),
     }
 }
@@ -56,34 +58,117 @@ pub fn dataset_choice(args: &DatasetArgs) -> Result<DatasetChoice> {
     }))
 }
 
-/// Reads every query named on the command line; stdin when none is named and stdin is a pipe.
-fn read_sources(sources: &[SourceArg], what: &str) -> Result<Vec<Source>> {
+/// A statement to run, with the name its output file takes under `--out-dir`.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub name: String,
+    pub source: Source,
+}
+
+/// Reads every statement named on the command line, in order: -e texts, files, directories
+/// (every .rq in them), `-` for stdin, and, when `library` is true, names of library queries.
+/// With nothing named, reads stdin when it is not a terminal.
+fn read_jobs(sources: &[SourceArg], what: &str, library: bool) -> Result<Vec<Job>> {
     if sources.is_empty() {
         if io::stdin().is_terminal() {
             return Err(Error::usage(format!(
                 "no {what} given: pass -e '…', a file, or `-` to read stdin"
             )));
         }
-        return Ok(vec![Source::from_stdin()?]);
+        return Ok(vec![stdin_job()?]);
     }
+    let mut jobs = Vec::new();
     let mut stdin_read = false;
     let mut inline = 0;
-    sources
-        .iter()
-        .map(|source| match source {
+    for source in sources {
+        match source {
             SourceArg::Inline(text) => {
                 inline += 1;
-                Ok(Source::inline(inline, text.clone()))
+                jobs.push(Job {
+                    name: format!("expr-{inline}"),
+                    source: Source::inline(inline, text.clone()),
+                });
             }
             SourceArg::File(name) if name == "-" => {
                 if std::mem::replace(&mut stdin_read, true) {
                     return Err(Error::usage("stdin (`-`) can be read only once"));
                 }
-                Source::from_stdin()
+                jobs.push(stdin_job()?);
             }
-            SourceArg::File(name) => Source::from_file(Path::new(name)),
-        })
-        .collect()
+            SourceArg::File(name) => jobs.extend(path_or_name(name, library)?),
+        }
+    }
+    Ok(jobs)
+}
+
+fn stdin_job() -> Result<Job> {
+    Ok(Job {
+        name: "stdin".to_owned(),
+        source: Source::from_stdin()?,
+    })
+}
+
+/// A path that exists wins over a library name; a directory gives every .rq file in it.
+fn path_or_name(name: &str, library: bool) -> Result<Vec<Job>> {
+    let path = Path::new(name);
+    let stem = |p: &Path| {
+        p.file_stem()
+            .map_or_else(|| "query".to_owned(), |s| s.to_string_lossy().into_owned())
+    };
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Error::io(path, e))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rq"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::usage(format!(
+                "{name}: no .rq files in this directory"
+            )));
+        }
+        return files
+            .iter()
+            .map(|p| {
+                Ok(Job {
+                    name: stem(p),
+                    source: Source::from_file(p)?,
+                })
+            })
+            .collect();
+    }
+    if path.exists() {
+        return Ok(vec![Job {
+            name: stem(path),
+            source: Source::from_file(path)?,
+        }]);
+    }
+    if library {
+        if let Some(query) = crate::library::find(name) {
+            return Ok(vec![library_job(query)]);
+        }
+    }
+    let looks_like_a_path = name.contains('/') || name.contains('.');
+    if looks_like_a_path || !library {
+        return Err(Error::io(
+            path,
+            io::Error::new(io::ErrorKind::NotFound, "no such file"),
+        ));
+    }
+    Err(Error::usage(format!(
+        "no file and no library query named '{name}': `ffkg queries` lists the library"
+    )))
+}
+
+fn library_job(query: &crate::library::LibraryQuery) -> Job {
+    Job {
+        name: query.name.to_owned(),
+        source: Source {
+            origin: format!("queries/{}.rq", query.name),
+            text: query.text.to_owned(),
+        },
+    }
 }
 
 /// The parsing and evaluation settings of the run options.
@@ -95,61 +180,158 @@ pub fn settings(run: &crate::cli::RunArgs) -> Settings {
     }
 }
 
-/// The validated `query` command.
-#[derive(Debug)]
-struct QueryPlan {
-    sources: Vec<Source>,
-    dataset: DatasetChoice,
-    settings: Settings,
-    format: Option<Format>,
-    output: Option<PathBuf>,
-}
-
 fn query(cmd: QueryCmd) -> anyhow::Result<ExitStatus> {
-    let plan = QueryPlan {
-        dataset: dataset_choice(&cmd.dataset)?,
-        settings: settings(&cmd.run),
-        format: cmd.output.format,
-        output: cmd.output.output.clone(),
-        sources: read_sources(&cmd.sources, "query")?,
+    let dataset_choice = dataset_choice(&cmd.dataset)?;
+    let settings = settings(&cmd.run);
+    let mut jobs = if cmd.all {
+        let mut jobs: Vec<Job> = crate::library::LIBRARY.iter().map(library_job).collect();
+        if !cmd.sources.is_empty() {
+            jobs.extend(read_jobs(&cmd.sources, "query", true)?);
+        }
+        jobs
+    } else {
+        read_jobs(&cmd.sources, "query", true)?
     };
-    if plan.output.is_some() && plan.sources.len() > 1 {
+    bind_params(&mut jobs, &cmd.params, &settings.prefixes)?;
+    let output = cmd.output.output.clone();
+    if output.is_some() && jobs.len() > 1 {
         return Err(Error::usage(
-            "--output takes one query; several queries write to stdout, in order",
+            "--output takes one query: several queries write to stdout in order, or to --out-dir",
         )
         .into());
     }
-    let started = Instant::now();
-    let dataset = Dataset::open(&plan.dataset)?;
-    let loaded = started.elapsed();
-    let terminal = plan.output.is_none() && io::stdout().is_terminal();
-    let chatty = io::stderr().is_terminal();
-    if chatty {
-        eprintln!("graph ready in {}", millis(loaded));
+    if let Some(dir) = &cmd.out_dir {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
 
-    let mut out = Output::open(plan.output.as_deref())?;
-    for (index, source) in plan.sources.iter().enumerate() {
-        if index > 0 && terminal {
-            out.writer()
-                .write_all(b"\n")
-                .map_err(|e| Error::io(out.name(), e))?;
-        }
+    let started = Instant::now();
+    let dataset = Dataset::open(&dataset_choice)?;
+    let chatty = io::stderr().is_terminal();
+    if chatty {
+        eprintln!("graph ready in {}", millis(started.elapsed()));
+    }
+    let batch = jobs.len() > 1;
+    let terminal = output.is_none() && cmd.out_dir.is_none() && io::stdout().is_terminal();
+    let mut stdout = match &cmd.out_dir {
+        Some(_) => None,
+        None => Some(Output::open(output.as_deref())?),
+    };
+    let mut totals = Totals::default();
+    for (index, job) in jobs.iter().enumerate() {
         let started = Instant::now();
-        let summary = run_query(
-            &dataset,
-            &plan.settings,
-            source,
-            plan.format,
-            &mut out,
-            terminal,
-        )?;
-        if chatty {
-            eprintln!("{} in {}", rows_text(&summary), millis(started.elapsed()));
+        let result = match (&mut stdout, &cmd.out_dir) {
+            (Some(out), _) => {
+                if index > 0 && terminal {
+                    out.writer()
+                        .write_all(b"\n")
+                        .map_err(|e| Error::io(out.name(), e))?;
+                }
+                run_query(
+                    &dataset,
+                    &settings,
+                    &job.source,
+                    cmd.output.format,
+                    out,
+                    terminal,
+                )
+            }
+            (None, Some(dir)) => run_to_dir(&dataset, &settings, job, cmd.output.format, dir),
+            (None, None) => unreachable!("stdout is open when there is no --out-dir"),
+        };
+        let elapsed = started.elapsed();
+        totals.ran += 1;
+        totals.time += elapsed;
+        match result {
+            Ok(summary) => {
+                totals.rows += summary.rows;
+                if chatty || (batch && cmd.out_dir.is_some()) {
+                    eprintln!(
+                        "{}: {} in {}",
+                        job.name,
+                        rows_text(&summary),
+                        millis(elapsed)
+                    );
+                }
+            }
+            // A broken pipe ends the run quietly; any other failure of one query in a batch
+            // is reported and the batch goes on.
+            Err(e) if batch && !is_broken_pipe_error(&e) => {
+                eprintln!("ffkg: {e}");
+                totals.failed += 1;
+                totals.first_failure.get_or_insert(e.exit_status());
+            }
+            Err(e) => return Err(e.into()),
         }
     }
+    if let Some(out) = stdout {
+        out.finish()?;
+    }
+    if batch {
+        eprintln!(
+            "ran {} queries: {} failed, {} rows, {}",
+            totals.ran,
+            totals.failed,
+            totals.rows,
+            millis(totals.time)
+        );
+    }
+    Ok(totals.first_failure.unwrap_or(ExitStatus::Success))
+}
+
+/// What a batch of queries did.
+#[derive(Debug, Default)]
+struct Totals {
+    ran: usize,
+    failed: usize,
+    rows: u64,
+    time: Duration,
+    first_failure: Option<ExitStatus>,
+}
+
+fn is_broken_pipe_error(error: &Error) -> bool {
+    matches!(error, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// Binds `--param`s in the queries that declare them; a parameter no query takes is an error.
+fn bind_params(jobs: &mut [Job], params: &[(String, String)], prefixes: &PrefixMap) -> Result<()> {
+    for (name, value) in params {
+        let mut used = false;
+        for job in jobs.iter_mut() {
+            let declared = crate::library::header(&job.source.text)
+                .params
+                .iter()
+                .any(|p| &p.name == name);
+            if declared {
+                job.source.text = crate::library::bind(
+                    &job.source.text,
+                    &[(name.clone(), value.clone())],
+                    prefixes,
+                )?;
+                used = true;
+            }
+        }
+        if !used {
+            return Err(Error::usage(format!(
+                "no query given declares the parameter '{name}' (a `# param: {name}` header line)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs a query of a batch into DIR/NAME.EXT, the format from --format or the result's kind.
+fn run_to_dir(
+    dataset: &Dataset,
+    settings: &Settings,
+    job: &Job,
+    format: Option<Format>,
+    dir: &Path,
+) -> Result<Summary> {
+    // The file is named once the result's kind, and so its extension, is known.
+    let mut out = Output::deferred(dir, &job.name);
+    let summary = run_query(dataset, settings, &job.source, format, &mut out, false)?;
     out.finish()?;
-    Ok(ExitStatus::Success)
+    Ok(summary)
 }
 
 /// Runs one query under a watchdog and writes its results.
@@ -177,6 +359,7 @@ pub fn run_query(
         let results = dataset.query(prepared, &source.origin)?;
         let kind = sparql::result_kind(&results);
         let format = Format::resolve(format, out.path(), kind, terminal, &source.origin)?;
+        out.open_as(format)?;
         let name = out.name().to_owned();
         let options = RenderOptions {
             format,
@@ -198,11 +381,13 @@ fn terminal_width() -> Option<u16> {
     comfy_table::Table::new().width()
 }
 
-/// stdout or a file, buffered.
+/// Where results go: stdout, a file, or a file of a directory named once the format is known.
 pub struct Output {
     path: Option<PathBuf>,
     name: String,
-    writer: Box<dyn Write>,
+    writer: Option<Box<dyn Write>>,
+    /// For `--out-dir`: the directory and the query's name.
+    deferred: Option<(PathBuf, String)>,
 }
 
 impl std::fmt::Debug for Output {
@@ -217,9 +402,10 @@ impl Output {
             Some(path) => Self {
                 path: Some(path.to_owned()),
                 name: path.display().to_string(),
-                writer: Box::new(BufWriter::new(
+                writer: Some(Box::new(BufWriter::new(
                     File::create(path).map_err(|e| Error::io(path, e))?,
-                )),
+                ))),
+                deferred: None,
             },
             None => Self::stdout(),
         })
@@ -229,10 +415,22 @@ impl Output {
         Self {
             path: None,
             name: "<stdout>".to_owned(),
-            writer: Box::new(BufWriter::new(io::stdout())),
+            writer: Some(Box::new(BufWriter::new(io::stdout()))),
+            deferred: None,
         }
     }
 
+    /// DIR/NAME.EXT, created by [`Output::open_as`] once the format is known.
+    pub fn deferred(dir: &Path, name: &str) -> Self {
+        Self {
+            path: None,
+            name: dir.join(name).display().to_string(),
+            writer: None,
+            deferred: Some((dir.to_owned(), name.to_owned())),
+        }
+    }
+
+    /// The file path, when the format should follow its extension.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
@@ -241,12 +439,28 @@ impl Output {
         &self.name
     }
 
+    /// Creates a deferred file with the extension of `format`; a no-op otherwise.
+    pub fn open_as(&mut self, format: Format) -> Result<()> {
+        if let Some((dir, name)) = self.deferred.take() {
+            let path = dir.join(format!("{name}.{}", format.file_extension()));
+            let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+            self.name = path.display().to_string();
+            self.path = Some(path);
+            self.writer = Some(Box::new(BufWriter::new(file)));
+        }
+        Ok(())
+    }
+
     pub fn writer(&mut self) -> &mut dyn Write {
-        &mut self.writer
+        // A deferred output is opened before anything is written; until then writes vanish.
+        self.writer.get_or_insert_with(|| Box::new(io::sink()))
     }
 
     pub fn finish(mut self) -> Result<()> {
-        self.writer.flush().map_err(|e| Error::io(&self.name, e))
+        match &mut self.writer {
+            Some(writer) => writer.flush().map_err(|e| Error::io(&self.name, e)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -264,7 +478,10 @@ fn update(cmd: UpdateCmd) -> anyhow::Result<ExitStatus> {
         None => None,
     };
     let settings = settings(&cmd.run);
-    let sources = read_sources(&cmd.sources, "update")?;
+    let sources: Vec<Source> = read_jobs(&cmd.sources, "update", false)?
+        .into_iter()
+        .map(|job| job.source)
+        .collect();
     let mut dataset = match &dataset {
         DatasetChoice::Persistent(dir) => Dataset::open_or_create_store(dir)?,
         memory => Dataset::open(memory)?,
@@ -366,6 +583,39 @@ fn dump(cmd: DumpCmd) -> anyhow::Result<ExitStatus> {
     if cmd.output.is_some() || io::stderr().is_terminal() {
         eprintln!("wrote {count} {}", unit(format));
     }
+    Ok(ExitStatus::Success)
+}
+
+/// The library as a table: name, title and parameters (with `--long`, the question and notes).
+pub fn library_listing(long: bool) -> String {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .force_no_tty();
+    let mut header = vec!["name", "title", "parameters"];
+    if long {
+        header.push("question");
+    }
+    table.set_header(header);
+    for query in crate::library::LIBRARY {
+        let h = crate::library::header(query.text);
+        let params: Vec<String> = h.params.iter().map(|p| p.name.clone()).collect();
+        let mut row = vec![query.name.to_owned(), h.title, params.join(", ")];
+        if long {
+            row.push(h.question);
+        }
+        table.add_row(row);
+    }
+    format!("{table}\n")
+}
+
+fn queries(cmd: QueriesCmd) -> anyhow::Result<ExitStatus> {
+    let mut out = Output::stdout();
+    let name = out.name().to_owned();
+    out.writer()
+        .write_all(library_listing(cmd.long).as_bytes())
+        .map_err(|e| Error::io(&name, e))?;
+    out.finish()?;
     Ok(ExitStatus::Success)
 }
 

@@ -39,6 +39,8 @@ pub enum Command {
     /// Open the interactive SPARQL shell (the default on a terminal). When stdin is not a
     /// terminal, reads its statements and dot-commands as a script.
     Repl(ReplCmd),
+    /// List the query library: names, titles and parameters.
+    Queries(QueriesCmd),
     /// Validate the embedded graph (and any --data) against the SHACL shapes and the
     /// ontology; exits 1 when there are violations.
     Check(CheckCmd),
@@ -109,9 +111,20 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub struct QueryCmd {
-    /// Query files to run, or `-` for stdin.
+    /// Queries to run: a file, a directory (every .rq in it), `-` for stdin, or the name of a
+    /// library query (`ffkg queries` lists them). A path that exists wins over a name.
     #[arg(value_name = "QUERY")]
     pub files: Vec<String>,
+    /// Run every query of the library.
+    #[arg(long = "all")]
+    pub all: bool,
+    /// Bind a library query's parameter: replaces the default of its `VALUES ?NAME { … }`
+    /// (`--param country=SAU`, `--param country=country:SAU`; repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Write each query's results to DIR/NAME.EXT instead of stdout (one file per query).
+    #[arg(long = "out-dir", value_name = "DIR", conflicts_with = "output")]
+    pub out_dir: Option<PathBuf>,
     /// A query given on the command line (repeatable).
     #[arg(short = 'e', long = "expr", value_name = "SPARQL")]
     pub expr: Vec<String>,
@@ -170,6 +183,13 @@ pub struct UpdateCmd {
     /// The updates in the order they were given (filled in after parsing).
     #[arg(skip)]
     pub sources: Vec<SourceArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct QueriesCmd {
+    /// Also show each query's question and what its answer shows.
+    #[arg(long = "long", short = 'l')]
+    pub long: bool,
 }
 
 #[derive(Debug, Args)]
@@ -235,6 +255,15 @@ pub enum SourceArg {
     Inline(String),
     /// A file path, or `-` for stdin.
     File(String),
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() && !value.is_empty() => {
+            Ok((name.trim_start_matches('?').to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("'{text}' is not NAME=VALUE")),
+    }
 }
 
 fn parse_timeout(text: &str) -> Result<Duration, String> {

@@ -26,8 +26,8 @@ fn rows(origin: &str, query: &str) -> usize {
         .query(prepared, origin)
         .unwrap_or_else(|e| panic!("{e}"))
     {
-        QueryResults::Solutions(s) => s.map(|s| s.expect("evaluates")).count(),
-        QueryResults::Graph(t) => t.map(|t| t.expect("evaluates")).count(),
+        QueryResults::Solutions(s) => s.inspect(|s| assert!(s.is_ok(), "{s:?}")).count(),
+        QueryResults::Graph(t) => t.inspect(|t| assert!(t.is_ok(), "{t:?}")).count(),
         QueryResults::Boolean(b) => usize::from(b),
     }
 }

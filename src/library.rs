@@ -1,0 +1,201 @@
+//! The query library: the documented queries of `queries/`, compiled into the binary; finding
+//! them by name, reading their header comments, and binding their parameters.
+//!
+//! A library query opens with `#` comment lines: `title:`, `question:`, free text saying what
+//! the answer shows, and one `param:` line per parameter. A parameter is a variable the query
+//! binds with `VALUES ?name { default }`, so the file runs unchanged in any SPARQL tool;
+//! `--param name=value` replaces the default.
+
+use crate::error::{Error, Result};
+use crate::prefixes::PrefixMap;
+use oxigraph::model::{Literal, NamedNode};
+
+/// One query of the library.
+#[derive(Debug)]
+pub struct LibraryQuery {
+    /// The file name without `.rq`: what `ffkg query NAME` takes.
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/library.rs"));
+
+/// What a query's header says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Header {
+    pub title: String,
+    pub question: String,
+    /// The rest of the header: what the answer shows.
+    pub notes: String,
+    pub params: Vec<Param>,
+}
+
+/// A parameter a query declares with `# param: name — description`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub description: String,
+}
+
+/// The library's query called `name`.
+pub fn find(name: &str) -> Option<&'static LibraryQuery> {
+    LIBRARY.iter().find(|q| q.name == name)
+}
+
+/// Reads the leading comment lines of a query.
+pub fn header(text: &str) -> Header {
+    let mut header = Header::default();
+    let mut notes = Vec::new();
+    for line in text.lines() {
+        let Some(comment) = line.trim_start().strip_prefix('#') else {
+            if line.trim().is_empty() {
+                continue;
+            }
+            break;
+        };
+        let comment = comment.trim();
+        if let Some(title) = comment.strip_prefix("title:") {
+            header.title = title.trim().to_owned();
+        } else if let Some(question) = comment.strip_prefix("question:") {
+            header.question = question.trim().to_owned();
+        } else if let Some(param) = comment.strip_prefix("param:") {
+            let param = param.trim();
+            let (name, description) = param.split_once(char::is_whitespace).unwrap_or((param, ""));
+            header.params.push(Param {
+                name: name.trim_start_matches('?').to_owned(),
+                description: description
+                    .trim_start_matches(|c: char| c == '—' || c == '-' || c.is_whitespace())
+                    .to_owned(),
+            });
+        } else if !comment.is_empty() {
+            notes.push(comment);
+        }
+    }
+    header.notes = notes.join(" ");
+    header
+}
+
+/// Replaces the default of each `(name, value)` parameter: the content of the query's
+/// `VALUES ?name { … }`. A bare value takes the default's namespace (`TUN` after a default
+/// `country:TUN` is `country:TUN`'s sibling `country:TUN`), a prefixed name or `<iri>` is an IRI,
+/// and anything else becomes a literal like the default.
+pub fn bind(text: &str, params: &[(String, String)], prefixes: &PrefixMap) -> Result<String> {
+    let mut text = text.to_owned();
+    for (name, value) in params {
+        let (start, end, default) = values_block(&text, name).ok_or_else(|| {
+            Error::usage(format!(
+                "this query has no parameter '{name}' (a parameter is bound with `VALUES ?{name} {{ … }}`)"
+            ))
+        })?;
+        let term = term_for(value, default.trim(), prefixes)?;
+        text.replace_range(start..end, &format!(" {term} "));
+    }
+    Ok(text)
+}
+
+/// The byte range of the braces' content in `VALUES ?name { … }`, and that content.
+fn values_block<'a>(text: &'a str, name: &str) -> Option<(usize, usize, &'a str)> {
+    let needle = format!("?{name}");
+    let mut from = 0;
+    while let Some(found) = text[from..].find("VALUES") {
+        let at = from + found;
+        let rest = text[at + "VALUES".len()..].trim_start();
+        if let Some(after) = rest.strip_prefix(&needle) {
+            let after_name = after.trim_start();
+            if let Some(content) = after_name.strip_prefix('{') {
+                let start = text.len() - content.len();
+                let end = start + content.find('}')?;
+                return Some((start, end, &text[start..end]));
+            }
+        }
+        from = at + "VALUES".len();
+    }
+    None
+}
+
+fn term_for(value: &str, default: &str, prefixes: &PrefixMap) -> Result<String> {
+    let bad = |why: &str| Error::usage(format!("bad parameter value '{value}': {why}"));
+    if let Some(iri) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
+        return NamedNode::new(iri)
+            .map(|n| n.to_string())
+            .map_err(|e| bad(&e.to_string()));
+    }
+    if value.contains(':') && !value.contains(' ') {
+        if let Some(iri) = prefixes.expand(value) {
+            return NamedNode::new(iri)
+                .map(|n| n.to_string())
+                .map_err(|e| bad(&e.to_string()));
+        }
+        if value.contains("://") {
+            return NamedNode::new(value)
+                .map(|n| n.to_string())
+                .map_err(|e| bad(&e.to_string()));
+        }
+        return Err(bad("unknown prefix"));
+    }
+    // A bare value follows the default: the same namespace for a prefixed name or an IRI, the
+    // same datatype for a literal.
+    if let Some((prefix, _)) = default
+        .split_once(':')
+        .filter(|(p, _)| !p.starts_with(['"', '<']) && prefixes.get(p).is_some())
+    {
+        return term_for(&format!("{prefix}:{value}"), "", prefixes);
+    }
+    if default.starts_with('<') {
+        let namespace = default
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .rsplit_once(['/', '#'])
+            .map(|(ns, _)| ns.len() + 1);
+        if let Some(len) = namespace {
+            let iri = format!("{}{value}", &default[1..=len]);
+            return term_for(&format!("<{iri}>"), "", prefixes);
+        }
+    }
+    Ok(Literal::new_simple_literal(value).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const QUERY: &str = "# title: Figures about a country\n# question: What do the sources say?\n\
+# param: country — the country, by ISO code or IRI\n# Lists every figure.\n\
+SELECT ?f WHERE { VALUES ?country { country:TUN } ?f ff:about ?country }";
+
+    #[test]
+    fn reads_the_header() {
+        let h = header(QUERY);
+        assert_eq!(h.title, "Figures about a country");
+        assert_eq!(h.question, "What do the sources say?");
+        assert_eq!(h.notes, "Lists every figure.");
+        assert_eq!(
+            h.params,
+            vec![Param {
+                name: "country".into(),
+                description: "the country, by ISO code or IRI".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn binds_parameters_in_the_values_block() {
+        let prefixes = PrefixMap::default();
+        let bound = bind(QUERY, &[("country".into(), "SAU".into())], &prefixes).unwrap();
+        assert!(
+            bound.contains("VALUES ?country { <https://w3id.org/ffkg/id/country/SAU> }"),
+            "{bound}"
+        );
+        let bound = bind(
+            QUERY,
+            &[("country".into(), "country:RUS".into())],
+            &prefixes,
+        )
+        .unwrap();
+        assert!(bound.contains("country/RUS>"), "{bound}");
+        let err = bind(QUERY, &[("year".into(), "2015".into())], &prefixes).unwrap_err();
+        assert!(err.to_string().contains("no parameter 'year'"));
+        let err = bind(QUERY, &[("country".into(), "nope:X".into())], &prefixes).unwrap_err();
+        assert!(err.to_string().contains("unknown prefix"));
+    }
+}
