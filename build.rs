@@ -6,10 +6,16 @@
 #[allow(dead_code)]
 mod blob;
 
-use blob::{Kind, TermKey};
-use oxrdf::{Term, Triple};
+// The reasoner materialises the entailments at compile time, so they cost nothing at start-up.
+#[path = "src/infer.rs"]
+#[allow(dead_code)]
+mod infer;
+
+use blob::{Kind, OWL_ONLY, TermKey};
+use infer::Reasoning;
+use oxrdf::{Term, Triple, TripleRef};
 use oxttl::TurtleParser;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,6 +28,7 @@ fn main() {
     println!("cargo:rerun-if-changed=ontology");
     println!("cargo:rerun-if-changed=data");
     println!("cargo:rerun-if-changed=src/blob.rs");
+    println!("cargo:rerun-if-changed=src/infer.rs");
     println!("cargo:rerun-if-changed=queries");
     write_library(&root, &out);
 
@@ -61,7 +68,40 @@ fn main() {
         duplicates.join("\n")
     );
 
+    // Entailments, in a graph of their own: the RDFS ones, and those only OWL adds, flagged so
+    // the query layer can leave them out at the `rdfs` level.
+    let asserted: Vec<&Triple> = per_file.iter().flat_map(|(_, _, t)| t).collect();
+    let entailed = |level| {
+        let mut out = HashSet::new();
+        infer::for_each_entailment(
+            asserted.iter().map(|t| TripleRef::from(*t)),
+            level,
+            &mut |_| {},
+            &mut |t| {
+                out.insert(t.into_owned());
+            },
+        );
+        out
+    };
+    let rdfs = entailed(Reasoning::Rdfs);
+    let owl_only: Vec<Triple> = entailed(Reasoning::Owl)
+        .into_iter()
+        .filter(|t| !rdfs.contains(t))
+        .collect();
+    let inferred = [
+        (rdfs.into_iter().collect::<Vec<_>>(), 0),
+        (owl_only, OWL_ONLY),
+    ];
+
     let mut keys: BTreeSet<TermKey> = BTreeSet::new();
+    keys.insert(iri_key(&format!("{GRAPH}inferred")));
+    for (triples, _) in &inferred {
+        for triple in triples {
+            keys.insert(term_key(&triple.subject.clone().into()));
+            keys.insert(term_key(&triple.predicate.clone().into()));
+            keys.insert(term_key(&triple.object));
+        }
+    }
     for (_, graph, triples) in &per_file {
         keys.insert(iri_key(&format!("{GRAPH}{graph}")));
         for triple in triples {
@@ -90,6 +130,18 @@ fn main() {
             ]);
         }
     }
+    let inferred_graph = ids[&iri_key(&format!("{GRAPH}inferred"))];
+    graphs.push(inferred_graph);
+    for (triples, flag) in &inferred {
+        for triple in triples {
+            quads.push([
+                ids[&term_key(&triple.subject.clone().into())],
+                ids[&term_key(&triple.predicate.clone().into())],
+                ids[&term_key(&triple.object)],
+                inferred_graph | flag,
+            ]);
+        }
+    }
     graphs.sort_unstable();
     fs::write(
         out.join("embedded.bin"),
@@ -113,6 +165,18 @@ fn main() {
         .unwrap();
     }
     writeln!(code, "];").unwrap();
+    writeln!(
+        code,
+        "/// Triples the embedded graph entails at the `rdfs` level, and those only `owl` adds."
+    )
+    .unwrap();
+    writeln!(
+        code,
+        "pub const INFERRED: (usize, usize) = ({}, {});",
+        inferred[0].0.len(),
+        inferred[1].0.len()
+    )
+    .unwrap();
     fs::write(out.join("embedded.rs"), code).expect("OUT_DIR is writable");
 }
 

@@ -196,7 +196,7 @@ fn in_process(people: &Path) {
     println!("| open the prebuilt embedded graph | {} |", ms(prebuilt));
     let store = time(&|| {
         let store = oxigraph::store::Store::new().expect("store");
-        ffkg::graph::load_embedded(&store).expect("loads");
+        ffkg::graph::load_embedded(&store, ffkg::infer::Reasoning::Owl).expect("loads");
     });
     println!(
         "| copy the embedded graph into an oxigraph store (updates, --data) | {} |",

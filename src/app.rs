@@ -8,6 +8,7 @@ use crate::dataset::{Dataset, DatasetChoice};
 use crate::error::{Error, ExitStatus, Result};
 use crate::format::{Format, ResultKind};
 use crate::graph::DatasetSpec;
+use crate::infer::Reasoning;
 use crate::prefixes::PrefixMap;
 use crate::render::{self, RenderOptions, Summary};
 use crate::sparql::{self, Settings, Source, Watchdog, timeout_error};
@@ -34,11 +35,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     }
 }
 
-/// Validates the dataset options.
-pub fn dataset_choice(args: &DatasetArgs) -> Result<DatasetChoice> {
+/// Validates the dataset options. `embedded_default` is the command's reasoning level for the
+/// embedded graph when `--reasoning` is not given (a user's own files alone get none).
+pub fn dataset_choice(args: &DatasetArgs, embedded_default: Reasoning) -> Result<DatasetChoice> {
     if let Some(dir) = &args.store {
         if !store::AVAILABLE {
             return Err(store::unavailable());
+        }
+        if args.reasoning.is_some_and(|r| r != Reasoning::None) {
+            return Err(Error::usage(
+                "--reasoning works on in-memory graphs, not on a persistent store: query the \
+                 store's data with --no-embedded --data, or materialise it with `ffkg dump \
+                 --reasoning owl` and load the result",
+            ));
         }
         return Ok(DatasetChoice::Persistent(dir.clone()));
     }
@@ -50,11 +59,17 @@ pub fn dataset_choice(args: &DatasetArgs) -> Result<DatasetChoice> {
             )));
         }
     }
+    let reasoning = args.reasoning.unwrap_or(if args.no_embedded {
+        Reasoning::None
+    } else {
+        embedded_default
+    });
     Ok(DatasetChoice::Memory(DatasetSpec {
         embedded: !args.no_embedded,
         data: args.data.clone(),
         named: args.named.clone(),
         data_format: args.data_format,
+        reasoning,
     }))
 }
 
@@ -181,7 +196,7 @@ pub fn settings(run: &crate::cli::RunArgs) -> Settings {
 }
 
 fn query(cmd: QueryCmd) -> anyhow::Result<ExitStatus> {
-    let dataset_choice = dataset_choice(&cmd.dataset)?;
+    let dataset_choice = dataset_choice(&cmd.dataset, Reasoning::Owl)?;
     let settings = settings(&cmd.run);
     let mut jobs = if cmd.all {
         let mut jobs: Vec<Job> = crate::library::LIBRARY.iter().map(library_job).collect();
@@ -358,7 +373,20 @@ pub fn run_query(
         let prepared = settings.prepare_query(source, Some(dog.token()))?;
         let results = dataset.query(prepared, &source.origin)?;
         let kind = sparql::result_kind(&results);
-        let format = Format::resolve(format, out.path(), kind, terminal, &source.origin)?;
+        let format = match Format::resolve(format, out.path(), kind, terminal, &source.origin) {
+            // Writing a batch into a directory, a --format for the other kind of result (json
+            // for a CONSTRUCT) gives way to that kind's default, with a notice.
+            Err(_) if out.is_deferred() && format.is_some() => {
+                let fallback = Format::resolve(None, None, kind, false, &source.origin)?;
+                eprintln!(
+                    "{}: --format {} cannot hold its result: written as {fallback}",
+                    source.origin,
+                    format.map_or("", Format::name),
+                );
+                fallback
+            }
+            resolved => resolved?,
+        };
         out.open_as(format)?;
         let name = out.name().to_owned();
         let options = RenderOptions {
@@ -430,6 +458,11 @@ impl Output {
         }
     }
 
+    /// True for an `--out-dir` file not created yet.
+    pub fn is_deferred(&self) -> bool {
+        self.deferred.is_some()
+    }
+
     /// The file path, when the format should follow its extension.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -465,7 +498,7 @@ impl Output {
 }
 
 fn update(cmd: UpdateCmd) -> anyhow::Result<ExitStatus> {
-    let dataset = dataset_choice(&cmd.dataset)?;
+    let dataset = dataset_choice(&cmd.dataset, Reasoning::None)?;
     if cmd.output.is_none() && matches!(dataset, DatasetChoice::Memory(_)) {
         return Err(Error::usage(
             "an update of the in-memory graph would be lost: give --output FILE to write the \
@@ -573,7 +606,7 @@ fn load(cmd: LoadCmd) -> anyhow::Result<ExitStatus> {
 }
 
 fn dump(cmd: DumpCmd) -> anyhow::Result<ExitStatus> {
-    let dataset = dataset_choice(&cmd.dataset)?;
+    let dataset = dataset_choice(&cmd.dataset, Reasoning::None)?;
     let format = dataset_format(cmd.format, cmd.output.as_deref(), Format::Trig)?;
     let dataset = Dataset::open(&dataset)?;
     let mut out = Output::open(cmd.output.as_deref())?;
@@ -620,7 +653,7 @@ fn queries(cmd: QueriesCmd) -> anyhow::Result<ExitStatus> {
 }
 
 fn check(cmd: CheckCmd) -> anyhow::Result<ExitStatus> {
-    let dataset = Dataset::open(&dataset_choice(&cmd.dataset)?)?;
+    let dataset = Dataset::open(&dataset_choice(&cmd.dataset, Reasoning::None)?)?;
     let report = crate::check::check(&dataset)?;
     let mut out = Output::open(cmd.output.as_deref())?;
     let name = out.name().to_owned();

@@ -11,6 +11,10 @@ use std::cmp::Ordering;
 use std::ops::Range;
 
 const MAGIC: &[u8; 8] = b"FFKGIDX1";
+
+/// Set in a quad's graph id for an entailment only the `owl` level adds (the id without it is
+/// the inferred graph's).
+pub const OWL_ONLY: u32 = 1 << 31;
 const HEADER: usize = 8 + 4 * 4;
 const TERM_RECORD: usize = 5;
 

@@ -74,6 +74,11 @@ pub struct DatasetArgs {
     /// semantics (the default graph is your --data files, the named graphs your --named files).
     #[arg(long = "no-embedded")]
     pub no_embedded: bool,
+    /// Reasoning: none, rdfs or owl. The entailments go in graph:inferred, part of the default
+    /// graph. Default: owl for `query` and `repl` on the embedded graph (with or without
+    /// --data), none with --no-embedded, with --store, and for `check`, `update` and `dump`.
+    #[arg(long = "reasoning", value_name = "LEVEL")]
+    pub reasoning: Option<crate::infer::Reasoning>,
     /// Use the persistent store in DIR instead of an in-memory graph (needs the `rocksdb`
     /// feature). The store's default graph is the default graph.
     #[arg(long = "store", value_name = "DIR", conflicts_with_all = ["data", "named", "no_embedded"])]

@@ -6,6 +6,7 @@
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::graph::{self, DatasetSpec};
+use crate::infer::Reasoning;
 use crate::prebuilt::Prebuilt;
 use crate::prefixes::PrefixMap;
 use crate::render;
@@ -36,6 +37,8 @@ enum Backend {
 /// A dataset queries run against.
 pub struct Dataset {
     backend: Backend,
+    /// The entailments kept in `graph:inferred` (always none for a persistent store).
+    reasoning: Reasoning,
 }
 
 impl std::fmt::Debug for Dataset {
@@ -54,22 +57,31 @@ impl std::fmt::Debug for Dataset {
 impl Dataset {
     /// Builds the in-memory dataset or opens the persistent store.
     pub fn open(choice: &DatasetChoice) -> Result<Self> {
-        let backend = match choice {
+        let (backend, reasoning) = match choice {
             DatasetChoice::Memory(spec)
                 if spec.embedded && spec.data.is_empty() && spec.named.is_empty() =>
             {
-                Backend::Prebuilt(Prebuilt::get())
+                (
+                    Backend::Prebuilt(Prebuilt::with_reasoning(spec.reasoning)),
+                    spec.reasoning,
+                )
             }
-            DatasetChoice::Memory(spec) => Backend::Store {
-                store: graph::build(spec)?,
-                persistent: false,
-            },
-            DatasetChoice::Persistent(dir) => Backend::Store {
-                store: store::open_existing(dir)?,
-                persistent: true,
-            },
+            DatasetChoice::Memory(spec) => (
+                Backend::Store {
+                    store: graph::build(spec)?,
+                    persistent: false,
+                },
+                spec.reasoning,
+            ),
+            DatasetChoice::Persistent(dir) => (
+                Backend::Store {
+                    store: store::open_existing(dir)?,
+                    persistent: true,
+                },
+                Reasoning::None,
+            ),
         };
-        Ok(Self { backend })
+        Ok(Self { backend, reasoning })
     }
 
     /// Opens (creating when missing) a persistent store, for updates.
@@ -79,6 +91,7 @@ impl Dataset {
                 store: store::open(dir)?,
                 persistent: true,
             },
+            reasoning: Reasoning::None,
         })
     }
 
@@ -89,12 +102,14 @@ impl Dataset {
                 store,
                 persistent: false,
             },
+            reasoning: Reasoning::None,
         }
     }
 
     /// The embedded graph alone, read-only.
     pub fn from_prebuilt(graph: Prebuilt) -> Self {
         Self {
+            reasoning: graph.reasoning(),
             backend: Backend::Prebuilt(graph),
         }
     }
@@ -124,21 +139,77 @@ impl Dataset {
         results.map_err(|e| evaluation_error(origin, e))
     }
 
-    /// Runs a query to its end and explains how it was evaluated (with statistics).
-    pub fn explain(&self, query: PreparedSparqlQuery) -> QueryExplanation {
-        match &self.backend {
-            Backend::Prebuilt(graph) => {
-                query
-                    .on_queryable_dataset(*graph)
-                    .compute_statistics()
-                    .explain()
-                    .1
+    /// Runs a query to its end and explains how it was evaluated, with the row counts and
+    /// times of each step (they are gathered as the results are read, so all are read first).
+    pub fn explain(&self, query: PreparedSparqlQuery, origin: &str) -> Result<QueryExplanation> {
+        let (results, explanation) = match &self.backend {
+            Backend::Prebuilt(graph) => query
+                .on_queryable_dataset(*graph)
+                .compute_statistics()
+                .explain(),
+            Backend::Store { store, .. } => query.on_store(store).compute_statistics().explain(),
+        };
+        match results.map_err(|e| evaluation_error(origin, e))? {
+            QueryResults::Solutions(solutions) => {
+                for solution in solutions {
+                    solution.map_err(|e| evaluation_error(origin, e))?;
+                }
             }
-            Backend::Store { store, .. } => query.on_store(store).compute_statistics().explain().1,
+            QueryResults::Graph(triples) => {
+                for triple in triples {
+                    triple.map_err(|e| evaluation_error(origin, e))?;
+                }
+            }
+            QueryResults::Boolean(_) => {}
         }
+        Ok(explanation)
     }
 
-    /// Runs an update.
+    /// The reasoning level whose entailments the dataset holds.
+    pub fn reasoning(&self) -> Reasoning {
+        self.reasoning
+    }
+
+    /// Changes the reasoning level: the embedded graph switches to its prebuilt entailments, a
+    /// store has its entailments recomputed. Returns how many triples `graph:inferred` holds.
+    pub fn set_reasoning(&mut self, level: Reasoning) -> Result<u64> {
+        match &mut self.backend {
+            Backend::Prebuilt(graph) => {
+                *graph = Prebuilt::with_reasoning(level);
+                self.reasoning = level;
+            }
+            Backend::Store {
+                persistent: true, ..
+            } if level != Reasoning::None => {
+                return Err(Error::usage(
+                    "reasoning works on in-memory graphs, not on a persistent store",
+                ));
+            }
+            Backend::Store { store, .. } => {
+                graph::forget_entailments(store)?;
+                graph::materialise(store, level)?;
+                self.reasoning = level;
+            }
+        }
+        self.inferred_len()
+    }
+
+    /// The number of triples in `graph:inferred`.
+    pub fn inferred_len(&self) -> Result<u64> {
+        let inferred = graph::inferred_graph();
+        Ok(match &self.backend {
+            Backend::Prebuilt(graph) => graph
+                .quads()
+                .filter(|q| q.graph_name == GraphName::NamedNode(inferred.clone()))
+                .count() as u64,
+            Backend::Store { store, .. } => store
+                .quads_for_pattern(None, None, None, Some(inferred.as_ref().into()))
+                .count() as u64,
+        })
+    }
+
+    /// Runs an update; with reasoning on, the entailments are recomputed afterwards, since a new
+    /// triple can change what the rest implies.
     pub fn update(&mut self, update: PreparedSparqlUpdate, origin: &str) -> Result<()> {
         update
             .on_store(self.store()?)
@@ -146,7 +217,18 @@ impl Dataset {
             .map_err(|e| Error::QueryEvaluation {
                 origin: origin.to_owned(),
                 message: e.to_string(),
-            })
+            })?;
+        self.refresh_entailments()
+    }
+
+    fn refresh_entailments(&mut self) -> Result<()> {
+        if self.reasoning != Reasoning::None {
+            if let Backend::Store { store, .. } = &self.backend {
+                graph::forget_entailments(store)?;
+                graph::materialise(store, self.reasoning)?;
+            }
+        }
+        Ok(())
     }
 
     /// Adds a file: into `graph` when given, else into the default graph (quads keep theirs).
@@ -156,7 +238,8 @@ impl Dataset {
         format: Option<Format>,
         graph: Option<NamedNode>,
     ) -> Result<()> {
-        graph::load_file(self.store()?, path, format, graph)
+        graph::load_file(self.store()?, path, format, graph)?;
+        self.refresh_entailments()
     }
 
     /// Writes the dataset (every graph in N-Quads and TriG, the default graph otherwise) and
@@ -200,7 +283,7 @@ impl Dataset {
     pub fn store(&mut self) -> Result<&Store> {
         if let Backend::Prebuilt(_) = self.backend {
             let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
-            graph::load_embedded(&store)?;
+            graph::load_embedded(&store, self.reasoning)?;
             self.backend = Backend::Store {
                 store,
                 persistent: false,

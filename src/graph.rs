@@ -10,11 +10,12 @@
 
 use crate::error::{Error, Position, Result};
 use crate::format::{Format, rdf_format_for_input};
+use crate::infer::Reasoning;
 use crate::prebuilt::Prebuilt;
 use crate::prefixes::GRAPH;
 use flate2::read::MultiGzDecoder;
 use oxigraph::io::{RdfParseError, RdfParser};
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, QuadRef, Triple};
 use oxigraph::store::{LoaderError, Store};
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -61,12 +62,16 @@ pub struct DatasetSpec {
     pub named: Vec<PathBuf>,
     /// Overrides the syntax the files' extensions give.
     pub data_format: Option<Format>,
+    /// The entailments kept in `graph:inferred`.
+    pub reasoning: Reasoning,
 }
 
 impl DatasetSpec {
+    /// The embedded graph alone, with OWL reasoning (the default for queries).
     pub fn embedded() -> Self {
         Self {
             embedded: true,
+            reasoning: Reasoning::Owl,
             ..Self::default()
         }
     }
@@ -76,7 +81,7 @@ impl DatasetSpec {
 pub fn build(spec: &DatasetSpec) -> Result<Store> {
     let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
     if spec.embedded {
-        load_embedded(&store)?;
+        load_embedded(&store, spec.reasoning)?;
     }
     for path in &spec.data {
         load_file(&store, path, spec.data_format, None)?;
@@ -85,22 +90,93 @@ pub fn build(spec: &DatasetSpec) -> Result<Store> {
         let graph = file_graph_name(path)?;
         load_file(&store, path, spec.data_format, Some(graph))?;
     }
+    // The embedded graph's entailments are prebuilt; a user's files need reasoning now, over
+    // the merge, so the ontology applies to their triples and theirs to it.
+    if !spec.data.is_empty() || !spec.named.is_empty() {
+        materialise(&store, spec.reasoning)?;
+    }
     Ok(store)
 }
 
-/// Loads the embedded graph into a store: each file's triples into its named graph and into
-/// the default graph, so the default graph is a real graph that updates can change.
-pub fn load_embedded(store: &Store) -> Result<()> {
-    let quads = Prebuilt::get().quads().flat_map(|quad| {
-        let default = Quad::new(
-            quad.subject.clone(),
-            quad.predicate.clone(),
-            quad.object.clone(),
-            GraphName::DefaultGraph,
-        );
-        [quad, default]
-    });
+/// Loads the embedded graph, with the entailments of `reasoning`, into a store: each file's
+/// triples into its named graph and into the default graph, so the default graph is a real
+/// graph that updates can change.
+pub fn load_embedded(store: &Store, reasoning: Reasoning) -> Result<()> {
+    let quads = Prebuilt::with_reasoning(reasoning)
+        .quads()
+        .flat_map(|quad| {
+            let default = Quad::new(
+                quad.subject.clone(),
+                quad.predicate.clone(),
+                quad.object.clone(),
+                GraphName::DefaultGraph,
+            );
+            [quad, default]
+        });
     store.extend(quads).map_err(|e| Error::Store(e.to_string()))
+}
+
+/// Computes the entailments of the store's default graph at `level` and adds those it lacks to
+/// `graph:inferred` and to the default graph. The asserted triples are the default graph's,
+/// less what `graph:inferred` already holds. Shows a progress bar on a terminal for large data.
+pub fn materialise(store: &Store, level: Reasoning) -> Result<u64> {
+    if level == Reasoning::None {
+        return Ok(0);
+    }
+    let store_err = |e: oxigraph::store::StorageError| Error::Store(e.to_string());
+    let inferred = inferred_graph();
+    let mut asserted = Vec::new();
+    for quad in store.quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph)) {
+        let quad = quad.map_err(store_err)?;
+        let in_inferred = QuadRef::new(&quad.subject, &quad.predicate, &quad.object, &inferred);
+        if !store.contains(in_inferred).map_err(store_err)? {
+            asserted.push(Triple::from(quad));
+        }
+    }
+    let bar = crate::store::progress(asserted.len() as u64, "reasoning", 100_000);
+    let mut new = Vec::new();
+    crate::infer::for_each_entailment(
+        asserted.iter().map(Triple::as_ref),
+        level,
+        &mut |done| bar.set_position(done),
+        &mut |triple| {
+            new.push(triple.into_owned());
+        },
+    );
+    bar.finish_and_clear();
+    let count = new.len() as u64;
+    let quads = new.into_iter().flat_map(|t| {
+        [
+            t.clone().in_graph(GraphName::NamedNode(inferred.clone())),
+            t.in_graph(GraphName::DefaultGraph),
+        ]
+    });
+    store
+        .extend(quads)
+        .map_err(|e| Error::Store(e.to_string()))?;
+    Ok(count)
+}
+
+/// Removes the entailments: `graph:inferred` and its triples from the default graph.
+pub fn forget_entailments(store: &Store) -> Result<()> {
+    let store_err = |e: oxigraph::store::StorageError| Error::Store(e.to_string());
+    let inferred = inferred_graph();
+    let quads: Vec<Quad> = store
+        .quads_for_pattern(None, None, None, Some(inferred.as_ref().into()))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(store_err)?;
+    for quad in quads {
+        store
+            .remove(QuadRef::new(
+                &quad.subject,
+                &quad.predicate,
+                &quad.object,
+                GraphNameRef::DefaultGraph,
+            ))
+            .map_err(store_err)?;
+    }
+    store.remove_named_graph(&inferred).map_err(store_err)?;
+    Ok(())
 }
 
 /// Loads a user's RDF file. With `graph`, triples (and the default graph of a quad file) go

@@ -9,12 +9,14 @@ pub mod dataset;
 pub mod error;
 pub mod format;
 pub mod graph;
+pub mod infer;
 pub mod library;
 pub mod prebuilt;
 pub mod prefixes;
 pub mod render;
 pub mod repl;
 pub mod sparql;
+pub mod statements;
 pub mod store;
 pub mod table;
 

@@ -1,9 +1,11 @@
 //! The prebuilt embedded graph, queried in place: the index build.rs wrote is part of the binary,
 //! so a query on the embedded graph needs no parsing and no store. Its default graph is the union
-//! of its named graphs (one per file), which counts each triple once because build.rs refuses a
-//! triple stated in two files.
+//! of its named graphs (one per file, and `graph:inferred` for the entailments at the chosen
+//! reasoning level), which counts each triple once: build.rs refuses a triple stated in two
+//! files, and the entailments are only triples no file states.
 
-use crate::blob::{Blob, Kind, Order};
+use crate::blob::{Blob, Kind, OWL_ONLY, Order};
+use crate::infer::Reasoning;
 use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, Quad, Term};
 use spareval::{InternalQuad, QueryableDataset};
 use std::convert::Infallible;
@@ -11,42 +13,78 @@ use std::sync::OnceLock;
 
 static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/embedded.bin"));
 
-/// The embedded graph as a read-only SPARQL dataset.
+/// The embedded graph as a read-only SPARQL dataset, with the entailments of one reasoning level.
 #[derive(Debug, Clone, Copy)]
 pub struct Prebuilt {
     blob: Blob<'static>,
+    level: Reasoning,
+    /// The id of `graph:inferred`.
+    inferred: u32,
 }
 
 impl Prebuilt {
-    /// The embedded graph (its header is read once).
-    pub fn get() -> Self {
-        static BLOB: OnceLock<Blob<'static>> = OnceLock::new();
+    /// The embedded graph with the entailments of `level` (its header is read once).
+    pub fn with_reasoning(level: Reasoning) -> Self {
+        static BLOB: OnceLock<(Blob<'static>, u32)> = OnceLock::new();
+        let (blob, inferred) = *BLOB.get_or_init(|| {
+            let blob =
+                Blob::parse(BYTES).expect("build.rs writes the embedded graph in this layout");
+            let inferred = blob
+                .find(Kind::Iri, &crate::graph::inferred_graph().into_string(), "")
+                .expect("build.rs writes graph:inferred");
+            (blob, inferred)
+        });
         Self {
-            blob: *BLOB.get_or_init(|| {
-                Blob::parse(BYTES).expect("build.rs writes the embedded graph in this layout")
-            }),
+            blob,
+            level,
+            inferred,
         }
     }
 
-    /// Number of quads (each triple once, in the named graph of its file).
+    /// The embedded graph with the default reasoning level (`owl`).
+    pub fn get() -> Self {
+        Self::with_reasoning(Reasoning::Owl)
+    }
+
+    pub fn reasoning(&self) -> Reasoning {
+        self.level
+    }
+
+    /// The graph a stored graph id stands for at this level: `None` for an entailment the level
+    /// leaves out; the OWL-only flag folded into `graph:inferred` otherwise.
+    fn visible_graph(&self, stored: u32) -> Option<u32> {
+        let graph = stored & !OWL_ONLY;
+        let visible = if graph != self.inferred {
+            true
+        } else if stored & OWL_ONLY != 0 {
+            self.level == Reasoning::Owl
+        } else {
+            self.level != Reasoning::None
+        };
+        visible.then_some(graph)
+    }
+
+    /// Number of quads at this level (each triple once, in the named graph of its file or in
+    /// `graph:inferred`).
     pub fn len(&self) -> usize {
-        self.blob.quad_count()
+        self.quads().count()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Every quad, each in the named graph of its file.
+    /// Every quad at this level, each in the named graph of its file or in `graph:inferred`.
     pub fn quads(self) -> impl Iterator<Item = Quad> {
-        (0..self.blob.quad_count()).map(move |i| {
+        (0..self.blob.quad_count()).filter_map(move |i| {
             let [s, p, o, g] = Order::Spo.unkey(self.blob.key(Order::Spo, i));
-            Quad::new(
+            let g = self.visible_graph(g)?;
+            Some(Quad::new(
                 subject(self.term(s)),
                 NamedNode::new_unchecked(self.blob.term(p).value),
                 self.term(o),
                 GraphName::NamedNode(NamedNode::new_unchecked(self.blob.term(g).value)),
-            )
+            ))
         })
     }
 
@@ -125,6 +163,7 @@ impl QueryableDataset<'static> for Prebuilt {
         graph_name: Option<Option<&InternalTerm>>,
     ) -> impl Iterator<Item = Result<InternalQuad<InternalTerm>, Infallible>> + use<> {
         let blob = self.blob;
+        let this = *self;
         // A bound term the graph does not hold matches nothing.
         let id = |term: Option<&InternalTerm>| match term {
             None => Ok(None),
@@ -154,7 +193,8 @@ impl QueryableDataset<'static> for Prebuilt {
         };
         let range = blob.range(order, &prefix);
         Box::new(range.filter_map(move |i| {
-            let [s, p, o, g] = order.unkey(blob.key(order, i));
+            let [s, p, o, stored] = order.unkey(blob.key(order, i));
+            let g = this.visible_graph(stored)?;
             let graph_name = match filter {
                 GraphFilter::Default => None,
                 GraphFilter::AnyNamed => Some(InternalTerm::Id(g)),
@@ -173,13 +213,20 @@ impl QueryableDataset<'static> for Prebuilt {
     fn internal_named_graphs(
         &self,
     ) -> impl Iterator<Item = Result<InternalTerm, Infallible>> + use<> {
-        let graphs: Vec<u32> = self.blob.graphs().collect();
+        let graphs: Vec<u32> = self
+            .blob
+            .graphs()
+            .filter(|g| *g != self.inferred || self.level != Reasoning::None)
+            .collect();
         graphs.into_iter().map(|g| Ok(InternalTerm::Id(g)))
     }
 
     fn contains_internal_graph_name(&self, graph_name: &InternalTerm) -> Result<bool, Infallible> {
         Ok(match graph_name {
-            InternalTerm::Id(id) => self.blob.graphs().any(|g| g == *id),
+            InternalTerm::Id(id) => {
+                (*id != self.inferred || self.level != Reasoning::None)
+                    && self.blob.graphs().any(|g| g == *id)
+            }
             InternalTerm::Other(_) => false,
         })
     }

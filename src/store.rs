@@ -137,6 +137,22 @@ fn progress_bar(total: u64) -> ProgressBar {
     bar
 }
 
+/// A bar counting `total` items for a long step, drawn on a terminal only, and only when the
+/// step is large enough to be worth watching (`total` at least `threshold`).
+pub fn progress(total: u64, what: &str, threshold: u64) -> ProgressBar {
+    if total < threshold || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{what} {{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{human_pos}}/{{human_len}} triples ({{per_sec}})"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 /// Counts bytes read into the progress bar.
 struct CountingReader<R> {
     inner: R,

@@ -640,3 +640,76 @@ fn dump_writes_the_dataset_or_the_default_graph() {
     );
     ffkg().args(["dump", "--format", "csv"]).assert().code(2);
 }
+
+fn count(args: &[&str], query: &str) -> u64 {
+    let mut all: Vec<&str> = vec!["query", "--format", "csv"];
+    all.extend(args);
+    all.extend(["-e", query]);
+    let out = stdout_of(&all);
+    out.lines()
+        .nth(1)
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {out}"))
+}
+
+#[test]
+fn reasoning_is_on_for_the_embedded_graph_and_off_for_your_own_files() {
+    let organizations = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a ff:Organization }";
+    let inferred = count(&[], organizations);
+    let asserted = count(&["--reasoning", "none"], organizations);
+    assert!(
+        asserted < 10 && inferred > 50,
+        "{asserted} asserted, {inferred} inferred"
+    );
+    // The subclass instances were found by their superclass, not asserted with it.
+    assert_eq!(count(&["--reasoning", "rdfs"], organizations), inferred);
+
+    let inferred_graph = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH graph:inferred { ?s ?p ?o } }";
+    assert!(count(&[], inferred_graph) > 1000);
+    assert_eq!(count(&["--reasoning", "none"], inferred_graph), 0);
+    // Inverse properties answer both ways only at the owl level.
+    let published = "SELECT (COUNT(*) AS ?n) WHERE { ?org ff:published ?doc }";
+    assert!(count(&[], published) > 5);
+    assert_eq!(count(&["--reasoning", "rdfs"], published), 0);
+
+    // A user's own files: plain semantics unless asked.
+    let sample = arg("sample.ttl");
+    let typed = "SELECT (COUNT(*) AS ?n) WHERE { ?p a rdf:Property }";
+    assert_eq!(count(&["--no-embedded", "--data", &sample], typed), 0);
+    assert!(
+        count(
+            &["--no-embedded", "--data", &sample, "--reasoning", "rdfs"],
+            typed
+        ) >= 5
+    );
+    // With the embedded graph, a user's file is reasoned with the ontology.
+    let agents = "SELECT (COUNT(*) AS ?n) WHERE { <http://example.org/x> a ff:Agent }";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mine = dir.path().join("mine.ttl");
+    std::fs::write(
+        &mine,
+        "<http://example.org/x> a <https://w3id.org/ffkg/ontology#ExtremistGroup> .",
+    )
+    .expect("write");
+    assert_eq!(count(&["--data", &mine.display().to_string()], agents), 1);
+    assert_eq!(
+        count(
+            &["--data", &mine.display().to_string(), "--reasoning", "none"],
+            agents
+        ),
+        0
+    );
+}
+
+#[test]
+fn dumps_and_updates_leave_entailments_out_unless_asked() {
+    let nq = stdout_of(&["dump", "--format", "nq"]);
+    assert!(!nq.contains("<https://w3id.org/ffkg/graph/inferred>"));
+    let nq = stdout_of(&["dump", "--format", "nq", "--reasoning", "owl"]);
+    assert!(nq.contains("<https://w3id.org/ffkg/graph/inferred>"));
+    ffkg()
+        .args(["query", "--reasoning", "maybe", "-e", "ASK {}"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("none, rdfs or owl"));
+}

@@ -2,6 +2,7 @@
 //! shapes hold, no triple is stated in two files, and both Soufan tables are complete.
 
 use ffkg::dataset::Dataset;
+use ffkg::infer::Reasoning;
 use ffkg::prebuilt::Prebuilt;
 use ffkg::sparql::{Settings, Source};
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -14,10 +15,14 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs a SELECT on the embedded graph; each row maps variable names to plain strings
-/// (IRIs, literal values).
+/// Runs a SELECT on the embedded graph without reasoning; each row maps variable names to plain
+/// strings (IRIs, literal values).
 fn select(query: &str) -> Vec<HashMap<String, String>> {
-    let dataset = Dataset::from_prebuilt(Prebuilt::get());
+    select_at(Reasoning::None, query)
+}
+
+fn select_at(level: Reasoning, query: &str) -> Vec<HashMap<String, String>> {
+    let dataset = Dataset::from_prebuilt(Prebuilt::with_reasoning(level));
     let source = Source {
         origin: "test".into(),
         text: query.into(),
@@ -162,7 +167,10 @@ fn every_figure_has_measure_subject_qualifier_source_and_bounds() {
 
 #[test]
 fn the_graph_satisfies_its_shapes_and_ontology() {
-    let report = ffkg::check::check(&Dataset::from_prebuilt(Prebuilt::get())).expect("runs");
+    let report = ffkg::check::check(&Dataset::from_prebuilt(Prebuilt::with_reasoning(
+        Reasoning::None,
+    )))
+    .expect("runs");
     assert!(
         report.conforms(),
         "{}",
@@ -209,11 +217,22 @@ fn no_triple_is_stated_in_two_files() {
         }
     }
     assert!(twice.is_empty(), "{}", twice.join("\n"));
-    // The default graph is their union and counts each triple once.
-    let rows =
-        select("SELECT (COUNT(*) AS ?all) (COUNT(DISTINCT *) AS ?distinct) WHERE { ?s ?p ?o }");
-    assert_eq!(rows[0]["all"], rows[0]["distinct"]);
-    assert_eq!(rows[0]["all"], seen.len().to_string());
+    // The default graph is their union (and, with reasoning, the entailments no file states)
+    // and counts each triple once.
+    let count = "SELECT (COUNT(*) AS ?all) (COUNT(DISTINCT *) AS ?distinct) WHERE { ?s ?p ?o }";
+    let asserted = select_at(Reasoning::None, count);
+    assert_eq!(asserted[0]["all"], asserted[0]["distinct"]);
+    assert_eq!(asserted[0]["all"], seen.len().to_string());
+    let (rdfs, owl_only) = ffkg::graph::INFERRED;
+    for (level, inferred) in [(Reasoning::Rdfs, rdfs), (Reasoning::Owl, rdfs + owl_only)] {
+        let rows = select_at(level, count);
+        assert_eq!(rows[0]["all"], rows[0]["distinct"], "{level}");
+        assert_eq!(
+            rows[0]["all"],
+            (seen.len() + inferred).to_string(),
+            "{level}"
+        );
+    }
 }
 
 #[test]

@@ -132,6 +132,7 @@ fn query_dataset(files: &DatasetFiles, prepared: &PreparedSparqlQuery) -> Result
         data: files.data.clone(),
         named,
         data_format: None,
+        reasoning: ffkg::infer::Reasoning::None,
     })?;
     for (label, path) in labelled {
         dataset.load(&path, None, Some(NamedNode::new(label)?))?;
@@ -255,6 +256,7 @@ fn update_dataset(files: &DatasetFiles) -> Result<Dataset> {
             .map(|g| g.path.clone())
             .collect(),
         data_format: None,
+        reasoning: ffkg::infer::Reasoning::None,
     })?;
     for graph in &files.graphs {
         if let Some(label) = &graph.label {

@@ -1,0 +1,920 @@
+//! The REPL's rustyline helper: a validator that asks the SPARQL parser whether a statement is
+//! complete, TAB completion from the live dataset (keywords, functions, prefixes, prefixed
+//! names with their labels, variables, names of things), syntax highlighting, hints from
+//! history, and the continuation prompt.
+//!
+//! The continuation prompt is drawn by the highlighter: Enter on an incomplete statement adds a
+//! new line indented by the prompt's width, and those spaces are shown as ` ...> `. Rustyline
+//! itself has no prompt for the lines after the first.
+
+use crate::dataset::Dataset;
+use crate::format::Format;
+use crate::prefixes::{FF, PrefixMap};
+use crate::sparql::{Settings, Source};
+use crate::statements::{self, Completeness, FUNCTIONS, KEYWORDS, TokenKind};
+use oxigraph::model::Term;
+use oxigraph::sparql::QueryResults;
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::{Hinter, HistoryHinter};
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Changeset, Cmd, ConditionalEventHandler, Context, Event, EventContext};
+use rustyline::{RepeatCount, line_buffer::LineBuffer};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::{Arc, RwLock};
+
+/// The prompt, and the continuation prompt of the same width.
+pub const PROMPT: &str = "ffkg> ";
+pub const CONTINUATION: &str = " ...> ";
+/// What Enter adds at the start of a continuation line; shown as [`CONTINUATION`].
+const INDENT: &str = "      ";
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// At most this many rows are read to build the completion vocabulary (a huge store still
+/// completes, from part of its names).
+const VOCABULARY_ROWS: usize = 200_000;
+
+/// One resource the completer knows: its IRI, its label and aliases.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entry {
+    pub iri: String,
+    pub label: Option<String>,
+    pub aliases: Vec<String>,
+    /// Figures and quotations: many, with long descriptive labels; offered after the rest.
+    pub minor: bool,
+}
+
+/// The names the completer offers, read from the dataset.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    entries: Vec<Entry>,
+}
+
+impl Vocabulary {
+    pub fn new(mut entries: Vec<Entry>) -> Self {
+        entries.sort_by(|a, b| a.iri.cmp(&b.iri));
+        Self { entries }
+    }
+
+    /// Every IRI of the dataset with its labels.
+    pub fn build(dataset: &Dataset, settings: &Settings) -> crate::Result<Self> {
+        let rdfs = "http://www.w3.org/2000/01/rdf-schema#";
+        let skos = "http://www.w3.org/2004/02/skos/core#";
+        let dcterms = "http://purl.org/dc/terms/";
+        let mut entries: HashMap<String, Entry> = HashMap::new();
+        fn entry<'e>(entries: &'e mut HashMap<String, Entry>, iri: &str) -> &'e mut Entry {
+            entries.entry(iri.to_owned()).or_insert_with(|| Entry {
+                iri: iri.to_owned(),
+                ..Entry::default()
+            })
+        }
+        let limit = VOCABULARY_ROWS;
+        for row in select(
+            dataset,
+            settings,
+            &format!(
+                "SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?x ?o }} UNION {{ ?s ?p ?x }} \
+                 FILTER(isIRI(?x)) }} LIMIT {limit}"
+            ),
+        )? {
+            if let [Some(Term::NamedNode(x))] = row.as_slice() {
+                entry(&mut entries, x.as_str());
+            }
+        }
+        for row in select(
+            dataset,
+            settings,
+            &format!(
+                "SELECT ?s ?l WHERE {{ ?s <{rdfs}label>|<{skos}prefLabel>|<{dcterms}title> ?l \
+                 FILTER(isIRI(?s)) }} LIMIT {limit}"
+            ),
+        )? {
+            if let [Some(Term::NamedNode(s)), Some(Term::Literal(l))] = row.as_slice() {
+                let e = entry(&mut entries, s.as_str());
+                if e.label.is_none() {
+                    e.label = Some(l.value().to_owned());
+                } else if e.label.as_deref() != Some(l.value()) {
+                    e.aliases.push(l.value().to_owned());
+                }
+            }
+        }
+        for row in select(
+            dataset,
+            settings,
+            &format!(
+                "SELECT ?s ?l WHERE {{ ?s <{skos}altLabel> ?l FILTER(isIRI(?s)) }} LIMIT {limit}"
+            ),
+        )? {
+            if let [Some(Term::NamedNode(s)), Some(Term::Literal(l))] = row.as_slice() {
+                entry(&mut entries, s.as_str())
+                    .aliases
+                    .push(l.value().to_owned());
+            }
+        }
+        for row in select(
+            dataset,
+            settings,
+            &format!(
+                "SELECT ?s WHERE {{ ?s a ?t FILTER(?t IN (<{FF}Figure>, <{FF}Quotation>)) }} LIMIT {limit}"
+            ),
+        )? {
+            if let [Some(Term::NamedNode(s))] = row.as_slice() {
+                entry(&mut entries, s.as_str()).minor = true;
+            }
+        }
+        Ok(Self::new(entries.into_values().collect()))
+    }
+
+    /// Resources whose IRI starts with `namespace` followed by `local` (ignoring case).
+    fn by_name<'a>(&'a self, namespace: &str, local: &str) -> Vec<&'a Entry> {
+        let local = local.to_lowercase();
+        let start = self.entries.partition_point(|e| e.iri.as_str() < namespace);
+        self.entries[start..]
+            .iter()
+            .take_while(|e| e.iri.starts_with(namespace))
+            .filter(|e| e.iri[namespace.len()..].to_lowercase().starts_with(&local))
+            .collect()
+    }
+
+    /// Resources with a label or alias that has `text` at the start of one of its words
+    /// (ignoring case), best matches first: at the very start, not a figure, shorter.
+    fn by_label<'a>(&'a self, text: &str) -> Vec<(&'a Entry, &'a str)> {
+        let text = text.to_lowercase();
+        let mut found: Vec<(u8, &Entry, &str)> = Vec::new();
+        for entry in &self.entries {
+            let best = entry
+                .label
+                .iter()
+                .chain(&entry.aliases)
+                .filter_map(|label| word_match(label, &text).map(|q| (q, label.as_str())))
+                .min_by_key(|(q, label)| (*q, label.len()));
+            if let Some((quality, label)) = best {
+                found.push((quality, entry, label));
+            }
+        }
+        found.sort_by(|a, b| {
+            (a.1.minor, a.0, a.2.len(), a.2).cmp(&(b.1.minor, b.0, b.2.len(), b.2))
+        });
+        found.into_iter().map(|(_, e, l)| (e, l)).collect()
+    }
+}
+
+/// 0 when `label` starts with `text`, 1 when one of its words does; `text` is lower case.
+fn word_match(label: &str, text: &str) -> Option<u8> {
+    let lower = label.to_lowercase();
+    if lower.starts_with(text) {
+        return Some(0);
+    }
+    lower
+        .match_indices(text)
+        .any(|(i, _)| {
+            lower[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+        .then_some(1)
+}
+
+/// The rows of a SELECT query on the dataset.
+fn select(
+    dataset: &Dataset,
+    settings: &Settings,
+    text: &str,
+) -> crate::Result<Vec<Vec<Option<Term>>>> {
+    let source = Source {
+        origin: "completion".to_owned(),
+        text: text.to_owned(),
+    };
+    let prepared = settings.prepare_query(&source, None)?;
+    match dataset.query(prepared, &source.origin)? {
+        QueryResults::Solutions(solutions) => Ok(solutions
+            .filter_map(Result::ok)
+            .map(|s| s.values().to_vec())
+            .collect()),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The rustyline helper.
+pub struct ReplHelper {
+    /// The session's prefixes and base, for parsing; shared with [`EnterHandler`].
+    settings: Arc<RwLock<Settings>>,
+    dataset: Arc<RwLock<Dataset>>,
+    /// Built on the first TAB, dropped when the data changes.
+    vocabulary: RefCell<Option<Rc<Vocabulary>>>,
+    color: bool,
+    history: HistoryHinter,
+    files: FilenameCompleter,
+    /// The replacements of the last completion by label: rustyline would otherwise replace
+    /// what was typed by their common prefix, which means nothing for names found by label.
+    by_label: RefCell<Option<Vec<String>>>,
+}
+
+impl std::fmt::Debug for ReplHelper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReplHelper")
+            .field("color", &self.color)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReplHelper {
+    pub fn new(
+        settings: Arc<RwLock<Settings>>,
+        dataset: Arc<RwLock<Dataset>>,
+        color: bool,
+    ) -> Self {
+        Self {
+            settings,
+            dataset,
+            vocabulary: RefCell::new(None),
+            color,
+            history: HistoryHinter::new(),
+            files: FilenameCompleter::new(),
+            by_label: RefCell::new(None),
+        }
+    }
+
+    /// Forgets the vocabulary, so data loaded or changed since completes too.
+    pub fn data_changed(&self) {
+        self.vocabulary.replace(None);
+    }
+
+    fn prefixes(&self) -> PrefixMap {
+        self.settings
+            .read()
+            .map(|s| s.prefixes.clone())
+            .unwrap_or_default()
+    }
+
+    fn is_complete(&self, text: &str) -> bool {
+        self.settings
+            .read()
+            .map_or(true, |s| statements::is_complete(text, &s))
+    }
+
+    fn vocabulary(&self) -> Option<Rc<Vocabulary>> {
+        if let Some(v) = self.vocabulary.borrow().as_ref() {
+            return Some(Rc::clone(v));
+        }
+        // A statement still running in the background holds the dataset: complete without it.
+        let dataset = self.dataset.try_read().ok()?;
+        let settings = self.settings.read().ok()?.clone();
+        let vocabulary = Rc::new(Vocabulary::build(&dataset, &settings).ok()?);
+        self.vocabulary.replace(Some(Rc::clone(&vocabulary)));
+        Some(vocabulary)
+    }
+
+    /// Completions of SPARQL text: the word before `pos` and what can replace it.
+    fn complete_sparql(&self, line: &str, pos: usize) -> (usize, Vec<Pair>, bool) {
+        let before = &line[..pos];
+        let start = word_start(before);
+        let word = &before[start..];
+        if word.starts_with(['?', '$']) {
+            return (start, variables(line, start, word), false);
+        }
+        let prefixes = self.prefixes();
+        if let Some((prefix, local)) = word.split_once(':') {
+            let Some(namespace) = prefixes.get(prefix) else {
+                return (start, Vec::new(), false);
+            };
+            let names = self.vocabulary().map(|v| {
+                v.by_name(namespace, local)
+                    .into_iter()
+                    .filter_map(|e| {
+                        let name = prefixes.shorten(&e.iri)?;
+                        // Only names under this prefix (a longer namespace may shorten better).
+                        name.starts_with(&format!("{prefix}:")).then(|| Pair {
+                            display: labelled(&name, e.label.as_deref()),
+                            replacement: name,
+                        })
+                    })
+                    .collect()
+            });
+            return (start, names.unwrap_or_default(), false);
+        }
+        if word.is_empty() {
+            return (start, Vec::new(), false);
+        }
+        let syntax = syntax_words(word, &prefixes);
+        if !syntax.is_empty() || word.chars().count() < 2 {
+            return (start, syntax, false);
+        }
+        (start, self.by_label(word), true)
+    }
+
+    /// Names of things whose label matches `text`, replaced by their prefixed names.
+    fn by_label(&self, text: &str) -> Vec<Pair> {
+        let prefixes = self.prefixes();
+        let Some(vocabulary) = self.vocabulary() else {
+            return Vec::new();
+        };
+        vocabulary
+            .by_label(text)
+            .into_iter()
+            .take(60)
+            .map(|(entry, matched)| {
+                let name = prefixes
+                    .shorten(&entry.iri)
+                    .unwrap_or_else(|| format!("<{}>", entry.iri));
+                let label = match entry.label.as_deref() {
+                    Some(label) if label != matched => format!("{matched} = {label}"),
+                    _ => matched.to_owned(),
+                };
+                Pair {
+                    display: format!("{name}  {label}"),
+                    replacement: name,
+                }
+            })
+            .collect()
+    }
+
+    /// Completions on a dot-command line that starts at `line_start`.
+    fn complete_command(
+        &self,
+        line: &str,
+        pos: usize,
+        line_start: usize,
+    ) -> (usize, Vec<Pair>, bool) {
+        let current = &line[line_start..pos];
+        let indent = current.len() - current.trim_start().len();
+        let body = &current[indent..];
+        let Some(space) = body.find(char::is_whitespace) else {
+            let typed = body.trim_start_matches('.').to_lowercase();
+            let pairs = super::command::COMMANDS
+                .iter()
+                .filter(|s| s.name.starts_with(&typed))
+                .map(|s| Pair {
+                    display: format!(".{} {}", s.name, s.args),
+                    replacement: format!(".{}", s.name),
+                })
+                .collect();
+            return (line_start + indent, pairs, false);
+        };
+        let name = body[1..space].to_lowercase();
+        let arg_offset = line_start + indent + space;
+        let arg = &line[arg_offset..pos];
+        let arg_start = arg_offset + (arg.len() - arg.trim_start().len());
+        let arg = arg.trim_start();
+        let choices = |words: &[&str]| -> Vec<Pair> {
+            words
+                .iter()
+                .filter(|w| w.starts_with(&arg.to_lowercase()))
+                .map(|w| Pair {
+                    display: (*w).to_owned(),
+                    replacement: (*w).to_owned(),
+                })
+                .collect()
+        };
+        match name.as_str() {
+            "help" => {
+                let names: Vec<&str> = super::command::COMMANDS.iter().map(|s| s.name).collect();
+                (arg_start, choices(&names), false)
+            }
+            "format" => {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                (arg_start, choices(&names), false)
+            }
+            "timing" => (arg_start, choices(&["on", "off"]), false),
+            "reasoning" => (arg_start, choices(&["none", "rdfs", "owl"]), false),
+            "run" if !arg.contains(char::is_whitespace) => {
+                let names: Vec<&str> = crate::library::LIBRARY.iter().map(|q| q.name).collect();
+                (arg_start, choices(&names), false)
+            }
+            "limit" => (arg_start, choices(&["off"]), false),
+            "load" | "save" | "output" => match self.files.complete_path(line, pos) {
+                Ok((start, pairs)) => (start, pairs, false),
+                Err(_) => (pos, Vec::new(), false),
+            },
+            "describe" | "find" if !arg.contains(':') && !arg.starts_with('<') => {
+                if arg.chars().count() < 2 {
+                    return (arg_start, Vec::new(), false);
+                }
+                (arg_start, self.by_label(arg), true)
+            }
+            _ => self.complete_sparql(line, pos),
+        }
+    }
+}
+
+/// Where the word before the cursor starts: variables, prefixed names, keywords, names.
+fn word_start(before: &str) -> usize {
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| {
+            c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.' | '?' | '$' | '%')
+        })
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    // A dot before the word ends a triple; it is not part of it.
+    start + before[start..].len() - before[start..].trim_start_matches('.').len()
+}
+
+/// Variables used elsewhere in the statement that start with `word`.
+fn variables(line: &str, word_start: usize, word: &str) -> Vec<Pair> {
+    let mut names: Vec<String> = statements::tokens(line)
+        .into_iter()
+        .filter(|t| t.kind == TokenKind::Variable && t.start != word_start)
+        .map(|t| format!("{}{}", &word[..1], &t.text(line)[1..]))
+        .filter(|v| v.starts_with(word) && v != word)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|v| Pair {
+            display: v.clone(),
+            replacement: v,
+        })
+        .collect()
+}
+
+/// Keywords, functions and declared prefixes that start with `word`, in its case.
+fn syntax_words(word: &str, prefixes: &PrefixMap) -> Vec<Pair> {
+    let lower = word.chars().all(|c| !c.is_uppercase());
+    let cased = |w: &str| {
+        if lower {
+            w.to_lowercase()
+        } else {
+            w.to_owned()
+        }
+    };
+    let matches = |w: &str| w.to_lowercase().starts_with(&word.to_lowercase());
+    let mut pairs: Vec<Pair> = Vec::new();
+    for keyword in KEYWORDS.iter().copied().chain([
+        "ORDER BY",
+        "GROUP BY",
+        "INSERT DATA",
+        "DELETE DATA",
+        "DELETE WHERE",
+    ]) {
+        if matches(keyword) {
+            pairs.push(Pair {
+                display: keyword.to_owned(),
+                replacement: cased(keyword),
+            });
+        }
+    }
+    for function in FUNCTIONS {
+        if matches(function) {
+            pairs.push(Pair {
+                display: format!("{function}()"),
+                replacement: format!("{}(", cased(function)),
+            });
+        }
+    }
+    for (prefix, namespace) in prefixes.iter() {
+        if !prefix.is_empty() && prefix.starts_with(word) {
+            pairs.push(Pair {
+                display: format!("{prefix}:  <{namespace}>"),
+                replacement: format!("{prefix}:"),
+            });
+        }
+    }
+    pairs
+}
+
+fn labelled(name: &str, label: Option<&str>) -> String {
+    match label {
+        Some(label) => format!("{name}  {label}"),
+        None => name.to_owned(),
+    }
+}
+
+/// True when the line that holds `pos` is a dot-command line: it starts with `.` and a
+/// letter, and everything before it is complete.
+fn on_command_line(line: &str, pos: usize, settings: &Settings) -> Option<usize> {
+    let line_start = line[..pos].rfind('\n').map_or(0, |n| n + 1);
+    let current = line[line_start..pos].trim_start();
+    let is_command = current == "."
+        || current
+            .strip_prefix('.')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic()));
+    (is_command && statements::is_complete(&line[..line_start], settings)).then_some(line_start)
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let command_line = self
+            .settings
+            .read()
+            .ok()
+            .and_then(|s| on_command_line(line, pos, &s));
+        let (start, pairs, by_label) = match command_line {
+            Some(line_start) => self.complete_command(line, pos, line_start),
+            None => self.complete_sparql(line, pos),
+        };
+        self.by_label
+            .replace(by_label.then(|| pairs.iter().map(|p| p.replacement.clone()).collect()));
+        Ok((start, pairs))
+    }
+
+    fn update(&self, line: &mut LineBuffer, start: usize, elected: &str, cl: &mut Changeset) {
+        // With names found by label, a common prefix of several of them is no completion:
+        // keep what was typed and let the list show the choices.
+        if let Some(choices) = self.by_label.borrow().as_ref() {
+            if !choices.iter().any(|c| c == elected) {
+                return;
+            }
+        }
+        let end = line.pos();
+        line.replace(start..end, elected, cl);
+    }
+}
+
+/// A hint: the rest of a statement from history, or the `;` a complete statement lacks.
+impl Hinter for ReplHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        if pos < line.len() || line.trim().is_empty() {
+            return None;
+        }
+        if let Some(hint) = self.history.hint(line, pos, ctx) {
+            return Some(hint);
+        }
+        // A `;` typed after a comment would be part of it.
+        if statements::tokens(line)
+            .iter()
+            .rev()
+            .find(|t| t.kind != TokenKind::Space)
+            .is_some_and(|t| t.kind == TokenKind::Comment)
+        {
+            return None;
+        }
+        let settings = self.settings.read().ok()?;
+        let last = statements::split(line, &settings).pop()?;
+        let lacks_semicolon = last.kind == statements::ChunkKind::Statement
+            && !last.complete
+            && matches!(
+                statements::completeness(&last.text, &settings),
+                Completeness::Complete(_)
+            );
+        lacks_semicolon.then(|| ";".to_owned())
+    }
+}
+
+impl Validator for ReplHelper {
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        Ok(if self.is_complete(ctx.input()) {
+            ValidationResult::Valid(None)
+        } else {
+            ValidationResult::Incomplete
+        })
+    }
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.color && !line.contains(&format!("\n{INDENT}")) {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(highlight(line, self.color))
+    }
+
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        _default: bool,
+    ) -> Cow<'b, str> {
+        if self.color {
+            Cow::Owned(format!("{BOLD}{prompt}{RESET}"))
+        } else {
+            Cow::Borrowed(prompt)
+        }
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("{DIM}{hint}{RESET}"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+        self.color && kind == CmdKind::Other
+    }
+}
+
+impl rustyline::Helper for ReplHelper {}
+
+/// The style of a token.
+fn style(kind: TokenKind) -> Option<&'static str> {
+    Some(match kind {
+        TokenKind::Keyword => "\x1b[1;34m",
+        TokenKind::Function => "\x1b[34m",
+        TokenKind::Variable => "\x1b[32m",
+        TokenKind::Iri => "\x1b[35m",
+        TokenKind::PrefixedName | TokenKind::BlankNode => "\x1b[36m",
+        TokenKind::String | TokenKind::LangTag | TokenKind::Number => "\x1b[33m",
+        TokenKind::Comment => DIM,
+        _ => return None,
+    })
+}
+
+/// The buffer with colors (when `color`) and continuation prompts.
+pub fn highlight(line: &str, color: bool) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let tokens = statements::tokens(line);
+    // Dot-command lines are not SPARQL: their name in bold, the rest plain (but for `.explain`).
+    let mut plain_until = 0;
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = tokens[i];
+        let text = token.text(line);
+        if token.kind == TokenKind::Space {
+            out.push_str(&mark_continuations(text, color));
+            i += 1;
+            continue;
+        }
+        let line_start = line[..token.start].rfind('\n').map_or(0, |n| n + 1);
+        let first_on_line = line[line_start..token.start].trim().is_empty();
+        if first_on_line && text == "." {
+            if let Some(name) = tokens.get(i + 1).filter(|t| {
+                t.start == token.end && matches!(t.kind, TokenKind::Word | TokenKind::Keyword)
+            }) {
+                let name_text = name.text(line);
+                push_styled(
+                    &mut out,
+                    &line[token.start..name.end],
+                    color.then_some(BOLD),
+                );
+                if !name_text.eq_ignore_ascii_case("explain") {
+                    plain_until = line[name.end..]
+                        .find('\n')
+                        .map_or(line.len(), |n| name.end + n);
+                }
+                i += 2;
+                continue;
+            }
+        }
+        let style = if token.start < plain_until {
+            None
+        } else {
+            style(token.kind)
+        };
+        push_styled(&mut out, text, style.filter(|_| color));
+        i += 1;
+    }
+    out
+}
+
+fn push_styled(out: &mut String, text: &str, style: Option<&str>) {
+    match style {
+        Some(style) => {
+            out.push_str(style);
+            out.push_str(text);
+            out.push_str(RESET);
+        }
+        None => out.push_str(text),
+    }
+}
+
+/// Spaces that start a continuation line shown as the continuation prompt.
+fn mark_continuations(space: &str, color: bool) -> String {
+    let marker = if color {
+        format!("\n{DIM}{CONTINUATION}{RESET}")
+    } else {
+        format!("\n{CONTINUATION}")
+    };
+    space.replace(&format!("\n{INDENT}"), &marker)
+}
+
+/// Enter: runs the input when it is complete (the validator decides), else starts a new line
+/// with the continuation prompt. Inside a long string it adds a bare new line, which is part
+/// of the string.
+#[derive(Debug)]
+pub struct EnterHandler {
+    pub settings: Arc<RwLock<Settings>>,
+}
+
+impl ConditionalEventHandler for EnterHandler {
+    fn handle(
+        &self,
+        _event: &Event,
+        _count: RepeatCount,
+        _positive: bool,
+        ctx: &EventContext<'_>,
+    ) -> Option<Cmd> {
+        let line = ctx.line();
+        let complete = self
+            .settings
+            .read()
+            .map_or(true, |s| statements::is_complete(line, &s));
+        if complete {
+            return Some(Cmd::AcceptOrInsertLine {
+                accept_in_the_middle: true,
+            });
+        }
+        let in_long_string = statements::tokens(&line[..ctx.pos()])
+            .last()
+            .is_some_and(|t| {
+                let text = t.text(line);
+                t.kind == TokenKind::String
+                    && (text.starts_with("'''") || text.starts_with("\"\"\""))
+                    && (text.len() < 6 || !(text.ends_with("'''") || text.ends_with("\"\"\"")))
+            });
+        Some(if in_long_string {
+            Cmd::Insert(1, "\n".to_owned())
+        } else {
+            Cmd::Insert(1, format!("\n{INDENT}"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocabulary() -> Vocabulary {
+        let entry = |iri: &str, label: Option<&str>, aliases: &[&str], minor: bool| Entry {
+            iri: iri.to_owned(),
+            label: label.map(str::to_owned),
+            aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            minor,
+        };
+        Vocabulary::new(vec![
+            entry(
+                "https://w3id.org/ffkg/id/country/TUN",
+                Some("Tunisia"),
+                &[],
+                false,
+            ),
+            entry(
+                "https://w3id.org/ffkg/id/country/TUR",
+                Some("Turkey"),
+                &[],
+                false,
+            ),
+            entry(
+                "https://w3id.org/ffkg/id/place/tunis",
+                Some("Tunis"),
+                &[],
+                false,
+            ),
+            entry(
+                "https://w3id.org/ffkg/id/organization/islamic-state",
+                Some("Islamic State"),
+                &["ISIS", "Daesh"],
+                false,
+            ),
+            entry(
+                "https://w3id.org/ffkg/id/figure/x-tun-fighters",
+                Some("Tunisia: foreign fighters"),
+                &[],
+                true,
+            ),
+            entry(&format!("{FF}Figure"), Some("Figure"), &[], false),
+            entry(&format!("{FF}figureOf"), None, &[], false),
+        ])
+    }
+
+    #[test]
+    fn finds_names_by_the_start_of_a_word() {
+        let v = vocabulary();
+        let names: Vec<&str> = v
+            .by_label("tunis")
+            .iter()
+            .map(|(e, _)| e.iri.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "https://w3id.org/ffkg/id/place/tunis",
+                "https://w3id.org/ffkg/id/country/TUN",
+                "https://w3id.org/ffkg/id/figure/x-tun-fighters",
+            ]
+        );
+        let (entry, matched) = v.by_label("daesh")[0];
+        assert_eq!(
+            (entry.label.as_deref(), matched),
+            (Some("Islamic State"), "Daesh")
+        );
+        assert_eq!(v.by_label("state").len(), 1);
+        // Inside a word is not a match.
+        assert!(v.by_label("unis").is_empty());
+    }
+
+    #[test]
+    fn finds_names_under_a_namespace() {
+        let v = vocabulary();
+        let names: Vec<&str> = v
+            .by_name(FF, "fig")
+            .iter()
+            .map(|e| e.iri.as_str())
+            .collect();
+        assert_eq!(names, vec![format!("{FF}Figure"), format!("{FF}figureOf")]);
+        assert_eq!(
+            v.by_name("https://w3id.org/ffkg/id/country/", "TU").len(),
+            2
+        );
+    }
+
+    #[test]
+    fn completes_keywords_functions_and_prefixes_in_the_case_typed() {
+        let prefixes = PrefixMap::default();
+        let replacements = |word: &str| -> Vec<String> {
+            syntax_words(word, &prefixes)
+                .into_iter()
+                .map(|p| p.replacement)
+                .collect()
+        };
+        assert_eq!(replacements("SEL"), vec!["SELECT"]);
+        assert_eq!(replacements("sel"), vec!["select"]);
+        assert!(replacements("GROUP_C").contains(&"GROUP_CONCAT(".to_owned()));
+        assert!(replacements("ORD").contains(&"ORDER BY".to_owned()));
+        assert_eq!(replacements("coun"), vec!["count(", "country:"]);
+    }
+
+    #[test]
+    fn completes_variables_of_the_statement() {
+        let line = "SELECT ?country ?count WHERE { ?c";
+        let pairs = variables(line, line.len() - 2, "?c");
+        let names: Vec<String> = pairs.into_iter().map(|p| p.replacement).collect();
+        assert_eq!(names, vec!["?count", "?country"]);
+    }
+
+    #[test]
+    fn words_start_after_spaces_and_brackets() {
+        assert_eq!(word_start("SELECT ?x WHERE { ?x a ff:Fig"), 23);
+        assert_eq!(word_start("FILTER(?c"), 7);
+        assert_eq!(word_start("?s ?p ?o .ff:x"), 10);
+        assert_eq!(word_start(""), 0);
+    }
+
+    #[test]
+    fn continuation_lines_show_the_prompt() {
+        let text = format!("SELECT *\n{INDENT}WHERE {{ }}");
+        assert_eq!(
+            highlight(&text, false),
+            format!("SELECT *\n{CONTINUATION}WHERE {{ }}")
+        );
+        let colored = highlight(&text, true);
+        assert!(colored.contains("\x1b[1;34mSELECT\x1b[0m"), "{colored:?}");
+        assert!(colored.contains(CONTINUATION), "{colored:?}");
+    }
+
+    #[test]
+    fn highlighting_colors_each_kind_and_keeps_the_text() {
+        let text = "SELECT ?x { ?x a ff:Figure ; rdfs:label \"x\"@en . <http://e/> 1 } # c\n.describe Tunisia";
+        let colored = highlight(text, true);
+        for piece in [
+            "\x1b[32m?x\x1b[0m",
+            "\x1b[36mff:Figure\x1b[0m",
+            "\x1b[33m\"x\"\x1b[0m",
+            "\x1b[35m<http://e/>\x1b[0m",
+            "\x1b[2m# c\x1b[0m",
+            "\x1b[1m.describe\x1b[0m Tunisia",
+        ] {
+            assert!(colored.contains(piece), "{piece:?} in {colored:?}");
+        }
+        // Without the escapes it is the text itself.
+        let stripped: String = strip_escapes(&colored);
+        assert_eq!(stripped, text);
+        assert_eq!(highlight(text, false), text);
+    }
+
+    fn strip_escapes(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for d in chars.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn command_lines_are_told_from_sparql() {
+        let settings = Settings::default();
+        assert_eq!(on_command_line(".desc", 5, &settings), Some(0));
+        let text = "ASK {} ;\n.fo";
+        assert_eq!(on_command_line(text, text.len(), &settings), Some(9));
+        // Inside an incomplete statement, a line starting with a dot is SPARQL.
+        let text = "SELECT * {\n.x";
+        assert_eq!(on_command_line(text, text.len(), &settings), None);
+    }
+}

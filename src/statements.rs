@@ -1,0 +1,1004 @@
+//! Splitting text into statements: SPARQL queries and updates ended by `;`, and dot-command
+//! lines. The SPARQL parser decides where a statement ends, so a `;` in a predicate list, a
+//! GROUP_CONCAT separator, an update sequence, a string, an IRI or a comment never splits one.
+//! Also a small SPARQL lexer, shared with the REPL's highlighter and completer.
+//!
+//! The rule: a `;` inside brackets, strings, IRIs or comments is SPARQL's (predicate lists,
+//! GROUP_CONCAT separators). Outside them, SPARQL has a `;` only between the operations of an
+//! update, so there a `;` ends the statement — unless the parser says the text before it is a
+//! complete update and another update operation follows (`INSERT DATA {…} ; DELETE …`). A
+//! line that starts with `.` and a letter at the start of a statement is a dot-command; it also
+//! ends an unterminated statement before it, unless the parser says that statement is
+//! unfinished. The parser also decides whether an unterminated statement is complete
+//! ([`completeness`]), for hints and for `.explain`, whose query ends with its line.
+
+use crate::error::{Error, Position};
+use crate::sparql::{Settings, Source};
+use oxigraph::model::NamedNode;
+
+/// What a token of SPARQL text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A SPARQL keyword (`SELECT`, `WHERE`, `a` …), case-insensitive.
+    Keyword,
+    /// A built-in function or aggregate name (`CONTAINS`, `COUNT` …).
+    Function,
+    /// Any other bare word.
+    Word,
+    /// `?name` or `$name`.
+    Variable,
+    /// `<…>`.
+    Iri,
+    /// `prefix:local`, `prefix:` or `:local`.
+    PrefixedName,
+    /// `_:name`.
+    BlankNode,
+    /// A string literal, possibly unterminated.
+    String,
+    Number,
+    /// `@en` after a string.
+    LangTag,
+    /// `# …` to the end of the line.
+    Comment,
+    /// Brackets, `;`, `,`, `.` and the like.
+    Punct,
+    /// `=`, `<=`, `&&`, `^^` …
+    Operator,
+    Space,
+}
+
+/// A token: its kind and byte range in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+
+    /// False for spaces and comments.
+    pub fn is_significant(&self) -> bool {
+        !matches!(self.kind, TokenKind::Space | TokenKind::Comment)
+    }
+}
+
+/// SPARQL keywords, upper case; `a` is matched as written.
+pub const KEYWORDS: &[&str] = &[
+    "ADD",
+    "ALL",
+    "AS",
+    "ASC",
+    "ASK",
+    "BASE",
+    "BIND",
+    "BY",
+    "CLEAR",
+    "CONSTRUCT",
+    "COPY",
+    "CREATE",
+    "DATA",
+    "DEFAULT",
+    "DELETE",
+    "DESC",
+    "DESCRIBE",
+    "DISTINCT",
+    "DROP",
+    "EXISTS",
+    "FALSE",
+    "FILTER",
+    "FROM",
+    "GRAPH",
+    "GROUP",
+    "HAVING",
+    "IN",
+    "INSERT",
+    "INTO",
+    "LIMIT",
+    "LOAD",
+    "MINUS",
+    "MOVE",
+    "NAMED",
+    "NOT",
+    "OFFSET",
+    "OPTIONAL",
+    "ORDER",
+    "PREFIX",
+    "REDUCED",
+    "SELECT",
+    "SEPARATOR",
+    "SERVICE",
+    "SILENT",
+    "TO",
+    "TRUE",
+    "UNDEF",
+    "UNION",
+    "USING",
+    "VALUES",
+    "WHERE",
+    "WITH",
+];
+
+/// Built-in functions and aggregates, as the specification spells them.
+pub const FUNCTIONS: &[&str] = &[
+    "ABS",
+    "AVG",
+    "BNODE",
+    "BOUND",
+    "CEIL",
+    "COALESCE",
+    "CONCAT",
+    "CONTAINS",
+    "COUNT",
+    "DATATYPE",
+    "DAY",
+    "ENCODE_FOR_URI",
+    "FLOOR",
+    "GROUP_CONCAT",
+    "HOURS",
+    "IF",
+    "IRI",
+    "isBLANK",
+    "isIRI",
+    "isLITERAL",
+    "isNUMERIC",
+    "isURI",
+    "LANG",
+    "LANGMATCHES",
+    "LCASE",
+    "MAX",
+    "MD5",
+    "MIN",
+    "MINUTES",
+    "MONTH",
+    "NOW",
+    "RAND",
+    "REGEX",
+    "REPLACE",
+    "ROUND",
+    "SAMPLE",
+    "sameTerm",
+    "SECONDS",
+    "SHA1",
+    "SHA256",
+    "SHA384",
+    "SHA512",
+    "STR",
+    "STRAFTER",
+    "STRBEFORE",
+    "STRDT",
+    "STRENDS",
+    "STRLANG",
+    "STRLEN",
+    "STRSTARTS",
+    "STRUUID",
+    "SUBSTR",
+    "SUM",
+    "TIMEZONE",
+    "TZ",
+    "UCASE",
+    "URI",
+    "UUID",
+    "YEAR",
+];
+
+/// The keywords an update operation starts with.
+const UPDATE_STARTS: &[&str] = &[
+    "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
+];
+
+/// Splits SPARQL text into tokens, spaces and comments included, covering the whole text.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while let Some(c) = text[start..].chars().next() {
+        let rest = &text[start..];
+        let (kind, len) = match c {
+            c if c.is_whitespace() => (TokenKind::Space, run(rest, char::is_whitespace)),
+            '#' => (TokenKind::Comment, rest.find('\n').unwrap_or(rest.len())),
+            '"' | '\'' => (TokenKind::String, string_len(rest, c)),
+            '<' => match iri_len(rest) {
+                Some(len) => (TokenKind::Iri, len),
+                None => (TokenKind::Operator, operator_len(rest)),
+            },
+            '?' | '$' => match name_len(&rest[1..]) {
+                0 => (TokenKind::Punct, 1),
+                n => (TokenKind::Variable, 1 + n),
+            },
+            '@' => match run(&rest[1..], |c| c.is_ascii_alphanumeric() || c == '-') {
+                0 => (TokenKind::Punct, 1),
+                n => (TokenKind::LangTag, 1 + n),
+            },
+            '_' if rest.starts_with("_:") => (TokenKind::BlankNode, 2 + local_len(&rest[2..])),
+            ':' => (TokenKind::PrefixedName, 1 + local_len(&rest[1..])),
+            c if c.is_ascii_digit() => (TokenKind::Number, number_len(rest)),
+            '.' if rest[1..].starts_with(|c: char| c.is_ascii_digit()) => {
+                (TokenKind::Number, number_len(rest))
+            }
+            c if c.is_alphabetic() || c == '_' => word(rest),
+            '{' | '}' | '(' | ')' | '[' | ']' | ';' | ',' | '.' => (TokenKind::Punct, 1),
+            _ => (TokenKind::Operator, operator_len(rest)),
+        };
+        let len = len.max(c.len_utf8());
+        out.push(Token {
+            kind,
+            start,
+            end: start + len,
+        });
+        start += len;
+    }
+    out
+}
+
+/// The length of the leading run of characters that satisfy `f`.
+fn run(text: &str, f: impl Fn(char) -> bool) -> usize {
+    text.find(|c| !f(c)).unwrap_or(text.len())
+}
+
+/// A string literal, short or long, up to its closing quote; an unterminated short string
+/// stops before the end of its line, a long one at the end of the text.
+fn string_len(text: &str, quote: char) -> usize {
+    let triple: String = std::iter::repeat_n(quote, 3).collect();
+    let long = text.starts_with(&triple);
+    let mut chars = text.char_indices().skip(if long { 3 } else { 1 });
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '\n' if !long => return i,
+            c if c == quote => {
+                if !long {
+                    return i + 1;
+                }
+                if text[i..].starts_with(&triple) {
+                    return i + 3;
+                }
+            }
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// `<…>` when it is an IRI (no spaces or forbidden characters before `>`), else `None`: then
+/// `<` is the less-than operator.
+fn iri_len(text: &str) -> Option<usize> {
+    for (i, c) in text.char_indices().skip(1) {
+        match c {
+            '>' => return Some(i + 1),
+            '<' | '"' | '{' | '}' | '|' | '^' | '`' | '\\' => return None,
+            c if c.is_whitespace() || c.is_control() => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn operator_len(text: &str) -> usize {
+    if ["<=", ">=", "!=", "&&", "||", "^^"]
+        .iter()
+        .any(|op| text.starts_with(op))
+    {
+        2
+    } else {
+        text.chars().next().map_or(1, char::len_utf8)
+    }
+}
+
+/// A variable's name: letters, digits and `_`.
+fn name_len(text: &str) -> usize {
+    run(text, |c| c.is_alphanumeric() || c == '_')
+}
+
+/// The local part of a prefixed name: name characters, `.` inside (not last), `:`, `-`,
+/// `%xx` and `\`-escapes.
+fn local_len(text: &str) -> usize {
+    let mut end = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            c if c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.' | '%') => {
+                end = i + c.len_utf8();
+            }
+            '\\' => match chars.next() {
+                Some((j, e)) => end = j + e.len_utf8(),
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    // A final dot ends the triple, it is not part of the name.
+    text[..end].trim_end_matches('.').len()
+}
+
+fn number_len(text: &str) -> usize {
+    let digits = |s: &str| run(s, |c| c.is_ascii_digit());
+    let mut len = digits(text);
+    let rest = &text[len..];
+    if rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        len += 1 + digits(&rest[1..]);
+    }
+    let rest = &text[len..];
+    if rest.starts_with(['e', 'E']) {
+        let sign = usize::from(rest[1..].starts_with(['+', '-']));
+        let exp = digits(&rest[1 + sign..]);
+        if exp > 0 {
+            len += 1 + sign + exp;
+        }
+    }
+    len
+}
+
+/// A bare word (keyword, function or other) or a prefixed name `prefix:local`.
+fn word(text: &str) -> (TokenKind, usize) {
+    let prefix = run(text, |c| {
+        c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+    });
+    let prefix = text[..prefix].trim_end_matches('.').len();
+    if text[prefix..].starts_with(':') {
+        return (
+            TokenKind::PrefixedName,
+            prefix + 1 + local_len(&text[prefix + 1..]),
+        );
+    }
+    let len = run(text, |c| c.is_alphanumeric() || c == '_');
+    let word = &text[..len];
+    let kind = if word == "a" || KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word)) {
+        TokenKind::Keyword
+    } else if FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(word)) {
+        TokenKind::Function
+    } else {
+        TokenKind::Word
+    };
+    (kind, len)
+}
+
+/// Whether a statement is a query or an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Query,
+    Update,
+}
+
+/// What the parser says about a text so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completeness {
+    /// It parses as a query or an update.
+    Complete(Kind),
+    /// It stops too early: more text could make it parse.
+    Incomplete,
+    /// It is wrong before its end.
+    Invalid,
+}
+
+/// Asks the parser whether `text` is a complete query or update.
+pub fn completeness(text: &str, settings: &Settings) -> Completeness {
+    let source = Source {
+        origin: String::new(),
+        text: text.to_owned(),
+    };
+    let query = match settings.prepare_query(&source, None) {
+        Ok(_) => return Completeness::Complete(Kind::Query),
+        Err(e) => e,
+    };
+    let update = match settings.prepare_update(&source, None) {
+        Ok(_) => return Completeness::Complete(Kind::Update),
+        Err(e) => e,
+    };
+    let end = tokens(text)
+        .iter()
+        .rev()
+        .find(|t| t.is_significant())
+        .map_or(0, |t| t.end);
+    let at_end = |e: &Error| error_offset(text, e).is_some_and(|offset| offset >= end);
+    if at_end(&query) || at_end(&update) {
+        Completeness::Incomplete
+    } else {
+        Completeness::Invalid
+    }
+}
+
+/// Parses a statement as a query or an update, whichever it is; when it is neither, the error
+/// of the parse that got further (what the user most likely meant).
+pub fn classify(source: &Source, settings: &Settings) -> Result<Kind, Error> {
+    let query = match settings.prepare_query(source, None) {
+        Ok(_) => return Ok(Kind::Query),
+        Err(e) => e,
+    };
+    let update = match settings.prepare_update(source, None) {
+        Ok(_) => return Ok(Kind::Update),
+        Err(e) => e,
+    };
+    let reach = |e: &Error| error_offset(&source.text, e);
+    Err(if reach(&update) > reach(&query) {
+        update
+    } else {
+        query
+    })
+}
+
+/// The byte offset a syntax error points at.
+fn error_offset(text: &str, error: &Error) -> Option<usize> {
+    match error {
+        Error::QuerySyntax { position, .. } => Some(offset_of(text, *position)),
+        _ => None,
+    }
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+pub fn offset_of(text: &str, position: Position) -> usize {
+    let mut offset = 0;
+    for _ in 1..position.line {
+        match text[offset..].find('\n') {
+            Some(n) => offset += n + 1,
+            None => return text.len(),
+        }
+    }
+    let column = usize::try_from(position.column.saturating_sub(1)).unwrap_or(usize::MAX);
+    text[offset..]
+        .char_indices()
+        .nth(column)
+        .map_or(text.len(), |(i, _)| offset + i)
+}
+
+/// What a chunk of input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkKind {
+    /// A dot-command line (with `.explain`, the query after it too).
+    Command,
+    /// A SPARQL query or update.
+    Statement,
+}
+
+/// One statement or dot-command and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub kind: ChunkKind,
+    /// The statement without its `;`, or the command line.
+    pub text: String,
+    /// 1-based line of its first character in the whole text.
+    pub line: usize,
+    /// 1-based column (in characters) of its first character.
+    pub column: usize,
+    /// A statement ended by its `;`, or a whole command; false when the text ran out first.
+    pub complete: bool,
+    /// The byte offset where the next chunk may start (after the `;`).
+    pub end: usize,
+}
+
+impl Chunk {
+    /// The text preceded by blank lines and spaces, so that the parser's line and column
+    /// numbers are those of the whole input.
+    pub fn positioned_text(&self) -> String {
+        let mut text = "\n".repeat(self.line.saturating_sub(1));
+        text.push_str(&" ".repeat(self.column.saturating_sub(1)));
+        text.push_str(&self.text);
+        text
+    }
+}
+
+/// Splits text into statements and dot-commands (see the module documentation for the rule).
+/// Text that has nothing but spaces and comments gives no chunk.
+pub fn split(text: &str, settings: &Settings) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    let mut from = 0;
+    while let Some(chunk) = next_chunk(text, from, settings) {
+        from = chunk.end;
+        chunks.push(chunk);
+    }
+    chunks
+}
+
+/// The first statement or dot-command at or after byte `from` (a chunk boundary, such as the
+/// `end` of the chunk before). Running statements one at a time this way lets a prefix declared
+/// by one statement count when the next is split.
+pub fn next_chunk(text: &str, from: usize, settings: &Settings) -> Option<Chunk> {
+    let from = from.min(text.len());
+    let toks: Vec<Token> = tokens(&text[from..])
+        .into_iter()
+        .filter(Token::is_significant)
+        .map(|t| Token {
+            start: t.start + from,
+            end: t.end + from,
+            ..t
+        })
+        .collect();
+    let mut t = 0;
+    while t < toks.len() {
+        let start = toks[t].start;
+        if starts_command(text, &toks, t) {
+            let (chunk, next) = command(text, &toks, t, settings);
+            return Some(Chunk {
+                end: boundary(text, &toks, next),
+                ..chunk
+            });
+        }
+        let mut depth = 0i64;
+        let mut end = None;
+        let mut j = t;
+        while j < toks.len() {
+            let tok = toks[j];
+            if j > t && starts_command(text, &toks, j) {
+                let before = &text[start..tok.start];
+                if completeness(before, settings) != Completeness::Incomplete {
+                    break;
+                }
+            }
+            match tok.text(text) {
+                "{" | "(" | "[" if tok.kind == TokenKind::Punct => depth += 1,
+                "}" | ")" | "]" if tok.kind == TokenKind::Punct => depth -= 1,
+                ";" if tok.kind == TokenKind::Punct && depth <= 0 => {
+                    // Outside brackets SPARQL has a `;` only between the operations of an
+                    // update; anywhere else it ends the statement (and a wrong one shows its
+                    // error, where the parser cannot always tell wrong from unfinished).
+                    let sequence = continues_update(text, &toks, j + 1)
+                        && completeness(&text[start..tok.start], settings)
+                            == Completeness::Complete(Kind::Update);
+                    if !sequence {
+                        end = Some(j);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        let (text_end, next, complete) = match end {
+            Some(semicolon) => (toks[semicolon].start, semicolon + 1, true),
+            None if j < toks.len() => (toks[j - 1].end, j, false),
+            None => (toks.last().map_or(start, |t| t.end), toks.len(), false),
+        };
+        let statement = text[start..text_end].trim_end();
+        // A lone `;` is an empty statement: nothing to run.
+        if !statement.is_empty() {
+            let chunk = chunk_at(text, start, ChunkKind::Statement, statement, complete);
+            return Some(Chunk {
+                end: boundary(text, &toks, next),
+                ..chunk
+            });
+        }
+        t = next;
+    }
+    None
+}
+
+/// Where scanning resumes after a chunk that ends before token `next`.
+fn boundary(text: &str, toks: &[Token], next: usize) -> usize {
+    toks.get(next).map_or(text.len(), |t| t.start)
+}
+
+/// True when everything typed so far is whole: each statement ended by `;` or followed by a
+/// command, the last command complete. The REPL's validator.
+pub fn is_complete(text: &str, settings: &Settings) -> bool {
+    split(text, settings)
+        .last()
+        .is_none_or(|chunk| chunk.complete)
+}
+
+fn chunk_at(text: &str, start: usize, kind: ChunkKind, body: &str, complete: bool) -> Chunk {
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    Chunk {
+        kind,
+        text: body.to_owned(),
+        line,
+        column: text[line_start..start].chars().count() + 1,
+        complete,
+        end: start + body.len(),
+    }
+}
+
+/// A `.` directly followed by a letter, first on its line: a dot-command.
+fn starts_command(text: &str, toks: &[Token], t: usize) -> bool {
+    let tok = toks[t];
+    if tok.kind != TokenKind::Punct || tok.text(text) != "." {
+        return false;
+    }
+    let line_start = text[..tok.start].rfind('\n').map_or(0, |n| n + 1);
+    text[line_start..tok.start].trim().is_empty()
+        && text[tok.end..].starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
+/// A dot-command from the token at `t`: its line, and for `.explain` the query that follows,
+/// which ends at a `;` or at the end of a line where it is complete (or wrong).
+fn command(text: &str, toks: &[Token], t: usize, settings: &Settings) -> (Chunk, usize) {
+    let start = toks[t].start;
+    let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let line = text[start..line_end].trim_end();
+    let after_line = toks.partition_point(|tok| tok.start < line_end);
+    let name_end = start
+        + 1
+        + run(&text[start + 1..], |c| {
+            c.is_ascii_alphanumeric() || c == '_'
+        });
+    let is_explain = text[start + 1..name_end].eq_ignore_ascii_case("explain");
+    let has_query = !text[name_end..line_end].trim().is_empty();
+    if !is_explain || !has_query {
+        return (
+            chunk_at(text, start, ChunkKind::Command, line, true),
+            after_line,
+        );
+    }
+    let first = toks.partition_point(|tok| tok.start < name_end);
+    let mut depth = 0i64;
+    for (j, tok) in toks.iter().enumerate().skip(first) {
+        // At the end of each line, the query may be done.
+        let line_ends_here = toks
+            .get(j + 1)
+            .is_none_or(|next| text[tok.end..next.start].contains('\n'));
+        match tok.text(text) {
+            "{" | "(" | "[" if tok.kind == TokenKind::Punct => depth += 1,
+            "}" | ")" | "]" if tok.kind == TokenKind::Punct => depth -= 1,
+            ";" if tok.kind == TokenKind::Punct && depth <= 0 => {
+                let before = &text[name_end..tok.start];
+                if completeness(before, settings) != Completeness::Incomplete {
+                    let body = text[start..tok.start].trim_end();
+                    return (chunk_at(text, start, ChunkKind::Command, body, true), j + 1);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if line_ends_here
+            && completeness(&text[name_end..tok.end], settings) != Completeness::Incomplete
+        {
+            let body = text[start..tok.end].trim_end();
+            return (chunk_at(text, start, ChunkKind::Command, body, true), j + 1);
+        }
+    }
+    let body = text[start..].trim_end();
+    (
+        chunk_at(text, start, ChunkKind::Command, body, false),
+        toks.len(),
+    )
+}
+
+/// After the `;` of a complete update: true when another update operation follows (an update
+/// sequence), skipping PREFIX and BASE declarations before it.
+fn continues_update(text: &str, toks: &[Token], mut k: usize) -> bool {
+    loop {
+        let Some(tok) = toks.get(k) else {
+            return false;
+        };
+        let word = tok.text(text);
+        if tok.kind != TokenKind::Keyword {
+            return false;
+        }
+        if word.eq_ignore_ascii_case("PREFIX") {
+            k += 3;
+        } else if word.eq_ignore_ascii_case("BASE") {
+            k += 2;
+        } else {
+            return UPDATE_STARTS.iter().any(|u| u.eq_ignore_ascii_case(word));
+        }
+    }
+}
+
+/// The prefixes a statement declares with PREFIX, in order, as (name, namespace IRI); only
+/// absolute IRIs (a relative one depends on BASE).
+pub fn declared_prefixes(text: &str) -> Vec<(String, String)> {
+    let toks: Vec<Token> = tokens(text)
+        .into_iter()
+        .filter(Token::is_significant)
+        .collect();
+    toks.windows(3)
+        .filter_map(|w| {
+            let [keyword, name, iri] = w else {
+                return None;
+            };
+            let name_text = name.text(text);
+            let iri_text = iri.text(text);
+            (keyword.kind == TokenKind::Keyword
+                && keyword.text(text).eq_ignore_ascii_case("PREFIX")
+                && name.kind == TokenKind::PrefixedName
+                && name_text.ends_with(':')
+                && iri.kind == TokenKind::Iri)
+                .then(|| {
+                    (
+                        name_text.trim_end_matches(':').to_owned(),
+                        iri_text[1..iri_text.len() - 1].to_owned(),
+                    )
+                })
+        })
+        .filter(|(_, iri)| NamedNode::new(iri.as_str()).is_ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings::default()
+    }
+
+    fn texts(input: &str) -> Vec<(ChunkKind, String, bool)> {
+        split(input, &settings())
+            .into_iter()
+            .map(|c| (c.kind, c.text, c.complete))
+            .collect()
+    }
+
+    fn statement(text: &str, complete: bool) -> (ChunkKind, String, bool) {
+        (ChunkKind::Statement, text.to_owned(), complete)
+    }
+
+    #[test]
+    fn a_semicolon_after_a_complete_query_ends_it() {
+        assert_eq!(
+            texts("SELECT * WHERE { ?s ?p ?o } ;\nASK {}\n;"),
+            vec![
+                statement("SELECT * WHERE { ?s ?p ?o }", true),
+                statement("ASK {}", true)
+            ]
+        );
+    }
+
+    #[test]
+    fn predicate_lists_do_not_end_a_statement() {
+        let q = "SELECT ?c ?l WHERE {\n  ?c a ff:Country ;\n     rdfs:label ?l ;\n}";
+        assert_eq!(texts(&format!("{q};")), vec![statement(q, true)]);
+        // In a CONSTRUCT template too.
+        let c = "CONSTRUCT { ?c rdfs:label ?l ;\n ff:x 1 } WHERE { ?c rdfs:label ?l }";
+        assert_eq!(texts(&format!("{c} ;")), vec![statement(c, true)]);
+    }
+
+    #[test]
+    fn group_concat_separators_do_not_end_a_statement() {
+        let q = "SELECT (GROUP_CONCAT(?l ; separator=\";\") AS ?all) WHERE { ?c rdfs:label ?l }";
+        assert_eq!(texts(&format!("{q};")), vec![statement(q, true)]);
+    }
+
+    #[test]
+    fn strings_iris_and_comments_hide_semicolons() {
+        let q = "SELECT * WHERE { # a comment; with a semicolon\n ?s ?p \"a;b\" , '''x;\ny''' , <http://e.org/a;b> }";
+        assert_eq!(texts(&format!("{q};")), vec![statement(q, true)]);
+        // A semicolon in a comment after the query is not its end either.
+        assert_eq!(texts("ASK {} # done;\n"), vec![statement("ASK {}", false)]);
+    }
+
+    #[test]
+    fn update_sequences_stay_together() {
+        let u = "INSERT DATA { <http://e.org/a> <http://e.org/p> 1 } ;\nDELETE DATA { <http://e.org/a> <http://e.org/p> 2 } ;\nPREFIX e: <http://e.org/> CLEAR DEFAULT";
+        assert_eq!(
+            texts(&format!("{u} ;\nASK {{}};")),
+            vec![statement(u, true), statement("ASK {}", true)]
+        );
+    }
+
+    #[test]
+    fn an_update_followed_by_a_query_splits() {
+        assert_eq!(
+            texts("INSERT DATA { <http://e.org/a> <http://e.org/p> 1 } ; SELECT * {} ;"),
+            vec![
+                statement("INSERT DATA { <http://e.org/a> <http://e.org/p> 1 }", true),
+                statement("SELECT * {}", true)
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_lines_inside_a_query_are_fine() {
+        let q = "SELECT ?s\n\nWHERE {\n\n  ?s ?p ?o\n\n}";
+        assert_eq!(texts(&format!("{q}\n\n;")), vec![statement(q, true)]);
+    }
+
+    #[test]
+    fn a_statement_without_its_semicolon_is_incomplete() {
+        let settings = settings();
+        assert!(!is_complete("SELECT * WHERE { ?s ?p ?o }", &settings));
+        assert!(!is_complete(
+            "SELECT * WHERE { ?s a ff:Country ;",
+            &settings
+        ));
+        assert!(is_complete("SELECT * WHERE { ?s ?p ?o } ;", &settings));
+        assert!(is_complete("", &settings));
+        assert!(is_complete("  # just a comment\n", &settings));
+    }
+
+    #[test]
+    fn a_wrong_statement_ends_at_its_semicolon_so_its_error_shows() {
+        let settings = settings();
+        assert!(is_complete("SELEC * WHERE { ?s ?p ?o } ;", &settings));
+        // The parser reports this one at the end of the text, as if it were unfinished.
+        assert!(is_complete(
+            "SELECT ?x WHERE { ?x a ff:Country . FILTER(?x = ) } ;",
+            &settings
+        ));
+        // A `;` inside braces of a wrong query is not its end.
+        assert_eq!(
+            texts("SELEC ?x WHERE { ?x a ff:C ; rdfs:label ?l } ;"),
+            vec![statement(
+                "SELEC ?x WHERE { ?x a ff:C ; rdfs:label ?l }",
+                true
+            )]
+        );
+    }
+
+    #[test]
+    fn dot_commands_are_lines() {
+        assert_eq!(
+            texts(".timing on\nSELECT * {} ;\n.describe country:TUN\n"),
+            vec![
+                (ChunkKind::Command, ".timing on".to_owned(), true),
+                statement("SELECT * {}", true),
+                (ChunkKind::Command, ".describe country:TUN".to_owned(), true),
+            ]
+        );
+        // A command ends an unterminated statement before it.
+        assert_eq!(
+            texts("ASK {}\n.quit"),
+            vec![
+                statement("ASK {}", false),
+                (ChunkKind::Command, ".quit".to_owned(), true)
+            ]
+        );
+        assert!(is_complete(".help", &settings()));
+    }
+
+    #[test]
+    fn a_dot_in_a_triple_pattern_is_not_a_command() {
+        let q = "SELECT * WHERE { ?s ?p ?o\n.x ?p ?o }";
+        // `.x` at a line start inside an incomplete query belongs to the query.
+        assert_eq!(split(q, &settings()).len(), 1);
+    }
+
+    #[test]
+    fn explain_takes_a_query_that_ends_with_its_line() {
+        assert_eq!(
+            texts(".explain SELECT * WHERE { ?s ?p ?o }\nASK {};"),
+            vec![
+                (
+                    ChunkKind::Command,
+                    ".explain SELECT * WHERE { ?s ?p ?o }".to_owned(),
+                    true
+                ),
+                statement("ASK {}", true)
+            ]
+        );
+        let multi = ".explain SELECT * WHERE {\n ?s ?p ?o\n}";
+        assert_eq!(
+            texts(multi),
+            vec![(ChunkKind::Command, multi.to_owned(), true)]
+        );
+        assert!(!is_complete(".explain SELECT * WHERE {", &settings()));
+        let predicate_list = ".explain SELECT ?c WHERE { ?c a ff:Country ; rdfs:label ?l } LIMIT 3";
+        assert_eq!(
+            texts(predicate_list),
+            vec![(ChunkKind::Command, predicate_list.to_owned(), true)]
+        );
+    }
+
+    #[test]
+    fn positions_are_those_of_the_whole_input() {
+        let chunks = split("ASK {} ;\n\n  SELECT * {} ; ASK {}", &settings());
+        let starts: Vec<(usize, usize)> = chunks.iter().map(|c| (c.line, c.column)).collect();
+        assert_eq!(starts, vec![(1, 1), (3, 3), (3, 17)]);
+        assert_eq!(chunks[1].positioned_text(), "\n\n  SELECT * {}");
+    }
+
+    #[test]
+    fn chunks_can_be_taken_one_at_a_time() {
+        let text = "ASK {} ;\n.timing on\nSELECT * {} ;";
+        let first = next_chunk(text, 0, &settings()).expect("a first chunk");
+        assert_eq!(first.text, "ASK {}");
+        let second = next_chunk(text, first.end, &settings()).expect("a second chunk");
+        assert_eq!(
+            (second.kind, second.text.as_str()),
+            (ChunkKind::Command, ".timing on")
+        );
+        let third = next_chunk(text, second.end, &settings()).expect("a third chunk");
+        assert_eq!((third.line, third.text.as_str()), (3, "SELECT * {}"));
+        assert_eq!(next_chunk(text, third.end, &settings()), None);
+    }
+
+    #[test]
+    fn completeness_tells_incomplete_from_wrong() {
+        let s = settings();
+        assert_eq!(
+            completeness("SELECT * WHERE { ?s ?p ", &s),
+            Completeness::Incomplete
+        );
+        assert_eq!(
+            completeness("SELECT * WHERE { ?s ?p ?o } LIMIT", &s),
+            Completeness::Incomplete
+        );
+        assert_eq!(completeness("SELEC * {}", &s), Completeness::Invalid);
+        assert_eq!(
+            completeness("ASK {}", &s),
+            Completeness::Complete(Kind::Query)
+        );
+        assert_eq!(
+            completeness("CLEAR DEFAULT", &s),
+            Completeness::Complete(Kind::Update)
+        );
+    }
+
+    #[test]
+    fn classify_reports_the_error_of_the_intended_kind() {
+        let s = settings();
+        let source = |t: &str| Source::inline(1, t);
+        assert_eq!(classify(&source("ASK {}"), &s).ok(), Some(Kind::Query));
+        assert_eq!(
+            classify(&source("DELETE WHERE { ?s ?p ?o }"), &s).ok(),
+            Some(Kind::Update)
+        );
+        // A broken update: the update parser got further, so its error is the one shown.
+        let Err(Error::QuerySyntax { position, .. }) = classify(
+            &source("INSERT DATA { <http://e.org/a> <http://e.org/p> }"),
+            &s,
+        ) else {
+            panic!("expected a positioned syntax error");
+        };
+        assert!(position.column > 40, "{position}");
+    }
+
+    #[test]
+    fn finds_declared_prefixes() {
+        assert_eq!(
+            declared_prefixes(
+                "PREFIX ex: <http://example.org/>\nprefix : <http://e.org/#> BASE <http://b/> PREFIX r: <rel/> SELECT * {}"
+            ),
+            vec![
+                ("ex".to_owned(), "http://example.org/".to_owned()),
+                (String::new(), "http://e.org/#".to_owned())
+            ]
+        );
+        // Text in a string is not a declaration.
+        assert!(declared_prefixes("SELECT * { ?s ?p \"PREFIX x: <http://x/>\" }").is_empty());
+    }
+
+    #[test]
+    fn lexes_the_parts_of_a_query() {
+        let text =
+            "SELECT ?x WHERE { ?x a ff:Figure ; rdfs:label \"a\"@en . FILTER(?n <= 3.5e2) } # c";
+        let kinds: Vec<(TokenKind, &str)> = tokens(text)
+            .into_iter()
+            .filter(Token::is_significant)
+            .map(|t| (t.kind, t.text(text)))
+            .collect();
+        use TokenKind::*;
+        assert_eq!(
+            kinds,
+            vec![
+                (Keyword, "SELECT"),
+                (Variable, "?x"),
+                (Keyword, "WHERE"),
+                (Punct, "{"),
+                (Variable, "?x"),
+                (Keyword, "a"),
+                (PrefixedName, "ff:Figure"),
+                (Punct, ";"),
+                (PrefixedName, "rdfs:label"),
+                (String, "\"a\""),
+                (LangTag, "@en"),
+                (Punct, "."),
+                (Keyword, "FILTER"),
+                (Punct, "("),
+                (Variable, "?n"),
+                (Operator, "<="),
+                (Number, "3.5e2"),
+                (Punct, ")"),
+                (Punct, "}"),
+            ]
+        );
+        // Tokens cover the text exactly, even odd input.
+        for odd in [
+            "\"unterminated",
+            "<not an iri",
+            "ü€ ?",
+            "'''long\n",
+            "a.b:c. x",
+        ] {
+            let toks = tokens(odd);
+            assert_eq!(toks.first().map(|t| t.start), Some(0));
+            assert_eq!(toks.last().map(|t| t.end), Some(odd.len()));
+            assert!(toks.windows(2).all(|w| w[0].end == w[1].start));
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! The REPL as people use it: typed in a pseudo-terminal (multi-line statements, TAB completion,
+//! `.describe`, errors, Ctrl-C, history across sessions), and the same statements read as a
+//! script from stdin (`ffkg < session.sparql`) with its exit codes.
+
+mod common;
+
+use common::{arg, ffkg};
+use rexpect::session::{Options, PtySession, spawn_with_options};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// Starts ffkg in a pseudo-terminal with its data directory (and so its history) under `home`,
+/// working in `home/work`.
+fn repl(home: &Path, args: &[&str]) -> PtySession {
+    let workdir = home.join("work");
+    std::fs::create_dir_all(&workdir).expect("work dir");
+    // A terminal of a known size: a new pseudo-terminal has none, and a long list of
+    // completions would otherwise stop at a --More-- prompt.
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg("stty rows 200 cols 160 && exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin!("ffkg"))
+        .args(args)
+        .current_dir(&workdir)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut session = spawn_with_options(
+        command,
+        Options::new()
+            .timeout_ms(Some(30_000))
+            .strip_ansi_escape_codes(true),
+    )
+    .expect("ffkg starts in a pseudo-terminal");
+    expect(&mut session, "ffkg> ");
+    session
+}
+
+/// Waits for `needle` in the output and returns what came before it. rexpect reads the
+/// terminal byte by byte as characters, so UTF-8 is matched and returned through that lens.
+fn expect(session: &mut PtySession, needle: &str) -> String {
+    let as_read: String = needle.bytes().map(char::from).collect();
+    match session.exp_string(&as_read) {
+        Ok(before) => {
+            let bytes: Vec<u8> = before.chars().map(|c| c as u8).collect();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        Err(e) => panic!("waiting for {needle:?}: {e}"),
+    }
+}
+
+/// Types keys (Enter is `\r`, as a terminal sends it).
+fn typing(session: &mut PtySession, keys: &str) {
+    session.send(keys).expect("keys are sent");
+    session.flush().expect("keys are sent");
+}
+
+/// Ctrl-C, then a pause: keys typed in the same read as a Ctrl-C at the prompt are dropped
+/// with the input it cancels, as they would be by a person typing that fast.
+fn ctrl_c(session: &mut PtySession) {
+    session.send_control('c').expect("Ctrl-C");
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+fn quit(mut session: PtySession) {
+    typing(&mut session, ".quit\r");
+    session.exp_eof().expect("ffkg leaves on .quit");
+}
+
+#[test]
+fn a_multi_line_query_shows_a_table() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = repl(home.path(), &[]);
+    typing(&mut p, "SELECT ?country ?name WHERE {\r");
+    // Enter on an unfinished statement starts a continuation line.
+    expect(&mut p, " ...> ");
+    typing(&mut p, "  ?country a ff:Country ;\r");
+    typing(&mut p, "\r");
+    typing(&mut p, "     rdfs:label ?name .\r");
+    typing(&mut p, "  FILTER(?country = country:TUN)\r");
+    typing(&mut p, "}\r");
+    typing(&mut p, ";\r");
+    let table = expect(&mut p, "1 row");
+    assert!(table.contains("country:TUN"), "{table}");
+    assert!(table.contains("Tunisia"), "{table}");
+    assert!(table.contains('│'), "an aligned table: {table}");
+    expect(&mut p, "ffkg> ");
+    quit(p);
+}
+
+#[test]
+fn tab_completes_keywords_prefixed_names_and_labels() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = repl(home.path(), &[]);
+    // A keyword and a class of the ontology, then run what was completed.
+    typing(&mut p, "SEL\t");
+    expect(&mut p, "SELECT");
+    typing(&mut p, " ?c WHERE { ?c a ff:Countr\t");
+    expect(&mut p, "ff:Country");
+    typing(&mut p, " . ?c rdfs:label \"Tunisia\"@en };\r");
+    let table = expect(&mut p, "1 row");
+    assert!(table.contains("country:TUN"), "{table}");
+    expect(&mut p, "ffkg> ");
+    // A name: part of a label lists the things it names, with their prefixed names.
+    typing(&mut p, "DESCRIBE Tunis\t");
+    let listing = expect(&mut p, "Tunisia");
+    assert!(listing.contains("country:TUN"), "{listing}");
+    ctrl_c(&mut p);
+    quit(p);
+}
+
+#[test]
+fn names_from_a_loaded_file_complete_too() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let data = home.path().join("cities.ttl");
+    std::fs::write(
+        &data,
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\
+         <http://example.org/city/sfax> rdfs:label \"Sfax\"@en .\n\
+         <http://example.org/city/tunis> rdfs:label \"Tunis\"@en .\n",
+    )
+    .expect("data written");
+    let mut p = repl(home.path(), &["repl", "--no-embedded"]);
+    typing(&mut p, ".prefix city: <http://example.org/city/>\r");
+    expect(&mut p, "ffkg> ");
+    typing(&mut p, &format!(".load {}\r", data.display()));
+    expect(&mut p, "loaded");
+    expect(&mut p, "ffkg> ");
+    // A label completes to the resource's prefixed name…
+    typing(&mut p, "ASK { Sfa\t");
+    expect(&mut p, "city:sfax");
+    typing(&mut p, " ?p ?o };\r");
+    expect(&mut p, "true");
+    expect(&mut p, "ffkg> ");
+    // …and a prefixed name completes from the loaded data.
+    typing(&mut p, "ASK { city:tu\t");
+    expect(&mut p, "city:tunis");
+    typing(&mut p, " ?p \"Tunis\"@en };\r");
+    expect(&mut p, "true");
+    expect(&mut p, "ffkg> ");
+    quit(p);
+}
+
+#[test]
+fn describe_a_country_and_a_figure() {
+    // A figure of the embedded graph with its value and quote (which one does not matter).
+    let out = ffkg()
+        .args([
+            "query",
+            "--format",
+            "tsv",
+            "-e",
+            "SELECT ?f WHERE { ?f a ff:Figure ; ff:printedValue ?v ; ff:quote ?q ; \
+             ff:statedIn ?d } ORDER BY ?f LIMIT 1",
+        ])
+        .output()
+        .expect("ffkg query runs");
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    let figure = stdout
+        .lines()
+        .nth(1)
+        .expect("the graph has a figure")
+        .trim();
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = repl(home.path(), &[]);
+    typing(&mut p, ".describe Tunisia\r");
+    expect(&mut p, "country:TUN — Tunisia");
+    let card = expect(&mut p, "ffkg> ");
+    assert!(card.contains("ff:Country"), "{card}");
+    assert!(card.contains("Referenced by"), "{card}");
+    assert!(card.contains("← ff:about"), "{card}");
+
+    typing(&mut p, &format!(".describe {figure}\r"));
+    expect(&mut p, "\nFigure");
+    let card = expect(&mut p, "ffkg> ");
+    for field in ["value", "bounds", "measure", "about", "source", "quote"] {
+        assert!(card.contains(&format!("  {field} ")), "{field} in {card}");
+    }
+    assert!(card.contains('“'), "the quote is quoted: {card}");
+    quit(p);
+}
+
+#[test]
+fn a_bad_query_then_a_good_one() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = repl(home.path(), &[]);
+    typing(
+        &mut p,
+        "SELECT ?x WHERE { ?x a ff:Country . FILTER(?x = ) };\r",
+    );
+    let error = expect(&mut p, "^");
+    assert!(error.contains("SPARQL syntax error"), "{error}");
+    assert!(error.contains("input:1:"), "{error}");
+    expect(&mut p, "ffkg> ");
+    typing(&mut p, "ASK { country:TUN a ff:Country };\r");
+    expect(&mut p, "true");
+    expect(&mut p, "ffkg> ");
+    // Alt-Enter runs an unfinished statement as it is, to see what the parser says.
+    typing(&mut p, "SELECT * WHERE { ?s ?p ");
+    typing(&mut p, "\x1b\r");
+    expect(&mut p, "unexpected end of text");
+    expect(&mut p, "ffkg> ");
+    quit(p);
+}
+
+#[test]
+fn ctrl_c_stops_a_long_query_and_the_repl_goes_on() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = repl(home.path(), &[]);
+    typing(
+        &mut p,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i };\r",
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    ctrl_c(&mut p);
+    expect(&mut p, "interrupted");
+    expect(&mut p, "ffkg> ");
+    typing(&mut p, "ASK { country:TUN a ff:Country };\r");
+    expect(&mut p, "true");
+    expect(&mut p, "ffkg> ");
+    // Ctrl-C while typing drops the input; Ctrl-D leaves.
+    typing(&mut p, "SELECT * WHERE {");
+    ctrl_c(&mut p);
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("ffkg leaves on Ctrl-D");
+}
+
+#[test]
+fn history_is_kept_across_sessions_in_the_data_directory() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = repl(home.path(), &[]);
+    typing(&mut p, "ASK { country:TUN a ff:Country };\r");
+    expect(&mut p, "true");
+    expect(&mut p, "ffkg> ");
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("ffkg leaves on Ctrl-D");
+    let history = home.path().join("data/ffkg/history.txt");
+    let saved = std::fs::read_to_string(&history).expect("the history file exists");
+    assert!(
+        saved.contains("ASK { country:TUN a ff:Country };"),
+        "{saved}"
+    );
+    // Nothing is written where ffkg was started.
+    let work = std::fs::read_dir(home.path().join("work")).expect("work dir");
+    assert_eq!(work.count(), 0);
+
+    let mut p = repl(home.path(), &[]);
+    // Up arrow brings back the last statement of the earlier session.
+    typing(&mut p, "\x1b[A");
+    expect(&mut p, "ASK { country:TUN a ff:Country };");
+    typing(&mut p, "\r");
+    expect(&mut p, "true");
+    expect(&mut p, "ffkg> ");
+    quit(p);
+}
+
+/// Runs `ffkg ARGS` with `script` on stdin.
+fn script(args: &[&str], script: &str) -> std::process::Output {
+    ffkg()
+        .args(args)
+        .write_stdin(script)
+        .output()
+        .expect("ffkg runs")
+}
+
+#[test]
+fn a_script_runs_statements_and_commands_in_order() {
+    let out = script(
+        &["repl", "--no-embedded", "--data", &arg("sample.ttl")],
+        "# People and what they know; a comment with a ; in it.\n\
+         PREFIX ex: <http://example.org/>\n\
+         SELECT ?name WHERE {\n\
+           ?p a ex:Person ;\n\
+\n\
+              ex:name ?name .\n\
+         } ORDER BY ?name ;\n\
+         .format csv\n\
+         SELECT (GROUP_CONCAT(?n ; separator=\";\") AS ?all) WHERE { ?p ex:name ?n } ;\n\
+         INSERT DATA { ex:carol a ex:Person ; ex:name \"Carol\" } ;\n\
+         DELETE DATA { ex:carol ex:name \"Carol\" } ; INSERT DATA { ex:carol ex:name \"Caroline\" } ;\n\
+         SELECT ?n WHERE { ex:carol ex:name ?n }\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    let mut lines = stdout.lines();
+    // The first query in TSV (not a terminal), the PREFIX kept for the rest of the script.
+    assert_eq!(lines.next(), Some("?name"));
+    assert_eq!(lines.next(), Some("\"Alice\"@en"));
+    assert_eq!(lines.next(), Some("\"Bob, \\\"the builder\\\"\""));
+    assert_eq!(lines.next(), Some("all"));
+    let all = lines.next().expect("the concatenation");
+    assert!(all.contains("Alice") && all.contains(';'), "{all}");
+    assert_eq!(lines.next(), Some("n"));
+    assert_eq!(lines.next(), Some("Caroline"));
+    assert_eq!(lines.next(), None);
+}
+
+#[test]
+fn a_failing_statement_stops_the_script_with_its_exit_code() {
+    let out = script(
+        &["repl", "--no-embedded", "--data", &arg("sample.ttl")],
+        "ASK { <http://example.org/alice> ?p ?o } ;\n\
+         \n\
+         SELECT * WHERE { ?s ?p } ;\n\
+         ASK { ?s ?p ?o } ;\n",
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    assert_eq!(
+        stdout, "true",
+        "the statement before ran, the one after did not"
+    );
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8");
+    assert!(
+        stderr.contains("<stdin>:3:"),
+        "the line in the script: {stderr}"
+    );
+    assert!(stderr.contains("SPARQL syntax error"), "{stderr}");
+
+    let out = script(
+        &["repl", "--no-embedded"],
+        ".load no/such/file.ttl\nASK {}\n",
+    );
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8");
+    assert!(stderr.contains("no/such/file.ttl"), "{stderr}");
+
+    let out = script(&["repl", "--no-embedded"], ".frobnicate\n");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn ffkg_without_arguments_reads_a_script_from_stdin() {
+    let out = script(
+        &[],
+        "SELECT ?label WHERE { country:TUN rdfs:label ?label } ;\n.describe country:TUN\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(stdout.starts_with("?label\n\"Tunisia\"@en\n"), "{stdout}");
+    assert!(stdout.contains("country:TUN — Tunisia"), "{stdout}");
+}
+
+#[test]
+fn reasoning_and_the_query_library_in_a_script() {
+    let out = script(
+        &["repl"],
+        ".reasoning\n\
+         SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a ff:Organization } ;\n\
+         .reasoning none\n\
+         .reasoning\n\
+         SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a ff:Organization } ;\n\
+         .format csv\n\
+         .run country-figures country=SAU\n\
+         .run no-such-query\n",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some("reasoning is owl"));
+    assert_eq!(lines.next(), Some("?n"));
+    let with: u64 = lines.next().and_then(|n| n.parse().ok()).expect("a count");
+    assert_eq!(lines.next(), Some("reasoning is none"));
+    assert_eq!(lines.next(), Some("?n"));
+    let without: u64 = lines.next().and_then(|n| n.parse().ok()).expect("a count");
+    assert!(with > without, "{with} with reasoning, {without} without");
+    let rest: Vec<&str> = lines.collect();
+    assert!(rest.len() > 3, "{stdout}");
+    assert!(
+        rest.iter()
+            .skip(1)
+            .all(|l| l.starts_with("https://w3id.org/ffkg/id/country/SAU,")),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no library query named 'no-such-query'")
+    );
+}
