@@ -90,7 +90,7 @@ fn read_jobs(sources: &[SourceArg], what: &str, library: bool) -> Result<Vec<Job
                 "no {what} given: pass -e '…', a file, or `-` to read stdin"
             )));
         }
-        return Ok(vec![stdin_job()?]);
+        return stdin_jobs();
     }
     let mut jobs = Vec::new();
     let mut stdin_read = false;
@@ -108,7 +108,7 @@ fn read_jobs(sources: &[SourceArg], what: &str, library: bool) -> Result<Vec<Job
                 if std::mem::replace(&mut stdin_read, true) {
                     return Err(Error::usage("stdin (`-`) can be read only once"));
                 }
-                jobs.push(stdin_job()?);
+                jobs.extend(stdin_jobs()?);
             }
             SourceArg::File(name) => jobs.extend(path_or_name(name, library)?),
         }
@@ -116,11 +116,37 @@ fn read_jobs(sources: &[SourceArg], what: &str, library: bool) -> Result<Vec<Job
     Ok(jobs)
 }
 
-fn stdin_job() -> Result<Job> {
-    Ok(Job {
-        name: "stdin".to_owned(),
-        source: Source::from_stdin()?,
-    })
+/// The statements on stdin, split where one ends and the next begins by the same parser-driven
+/// rule as the REPL's (never at a `;` that belongs to the SPARQL). Each keeps its line numbers.
+fn stdin_jobs() -> Result<Vec<Job>> {
+    let input = Source::from_stdin()?;
+    let chunks = crate::statements::split(&input.text, &Settings::default());
+    if chunks.len() <= 1 {
+        return Ok(vec![Job {
+            name: "stdin".to_owned(),
+            source: input,
+        }]);
+    }
+    chunks
+        .iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            if chunk.kind == crate::statements::ChunkKind::Command {
+                return Err(Error::usage(format!(
+                    "<stdin>:{}: '{}' is a REPL dot-command: run the script with `ffkg repl < FILE`",
+                    chunk.line,
+                    chunk.text.lines().next().unwrap_or_default()
+                )));
+            }
+            Ok(Job {
+                name: format!("stdin-{}", i + 1),
+                source: Source {
+                    origin: "<stdin>".to_owned(),
+                    text: chunk.positioned_text(),
+                },
+            })
+        })
+        .collect()
 }
 
 /// A path that exists wins over a library name; a directory gives every .rq file in it.
@@ -283,10 +309,13 @@ fn query(cmd: QueryCmd) -> anyhow::Result<ExitStatus> {
     }
     if batch {
         eprintln!(
-            "ran {} queries: {} failed, {} rows, {}",
+            "ran {} queries: {} failed, {}, {}",
             totals.ran,
             totals.failed,
-            totals.rows,
+            rows_text(&Summary {
+                rows: totals.rows,
+                hidden: 0
+            }),
             millis(totals.time)
         );
     }

@@ -713,3 +713,42 @@ fn dumps_and_updates_leave_entailments_out_unless_asked() {
         .code(2)
         .stderr(predicate::str::contains("none, rdfs or owl"));
 }
+
+#[test]
+fn several_statements_on_stdin_split_where_the_sparql_allows() {
+    let input = "SELECT ?x WHERE { BIND(\"a;b\" AS ?x) } ;\n\
+                 # a comment ; with a semicolon\n\
+                 SELECT (GROUP_CONCAT(?l; separator=\";\") AS ?ls) WHERE { country:TUN rdfs:label ?l }\n\
+                 ;\n\
+                 SELECT ?y WHERE {\n  ?y a ff:Country ;\n     ff:iso3166Alpha3 \"TUN\" . }\n";
+    let out = ffkg()
+        .args(["query", "--format", "csv"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("utf-8"),
+        "x\r\na;b\r\nls\r\nTunisia\r\ny\r\nhttps://w3id.org/ffkg/id/country/TUN\r\n"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ran 3 queries: 0 failed, 3 rows"));
+    // An error keeps the line numbers of the whole input; the rest still runs.
+    ffkg()
+        .args(["query", "--format", "csv"])
+        .write_stdin("SELECT ?x WHERE { ?x ?y } ;\n\nASK { ?s ?p ?o }\n")
+        .assert()
+        .code(3)
+        .stdout("true")
+        .stderr(predicate::str::contains("<stdin>:1:"))
+        .stderr(predicate::str::contains("ran 2 queries: 1 failed"));
+    ffkg()
+        .args(["query"])
+        .write_stdin("ASK {} ;\n.format csv\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("REPL dot-command"));
+}
