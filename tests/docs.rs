@@ -100,3 +100,17 @@ fn the_readme_query_returns_ten_countries() {
         .trim_end_matches('\'');
     assert_eq!(rows("README", query), 10);
 }
+
+#[test]
+fn the_readme_lists_every_library_query() {
+    let readme = read("README.md");
+    let missing: Vec<&str> = ffkg::library::LIBRARY
+        .iter()
+        .map(|q| q.name)
+        .filter(|name| !readme.contains(&format!("| `{name}` |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "library queries missing from the README: {missing:?}"
+    );
+}
