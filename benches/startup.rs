@@ -127,10 +127,28 @@ fn main() {
         }),
     );
     row(
-        "ffkg query --data people.ttl (embedded graph + 10,000 triples)",
+        "ffkg query --reasoning none, embedded graph",
+        time_process(RUNS, || {
+            let mut c = Command::new(ffkg());
+            c.args(["query", "--reasoning", "none", "-e", QUERY]);
+            c
+        }),
+    );
+    row(
+        "ffkg query --data people.ttl (embedded graph + 10,000 triples, owl reasoning)",
         time_process(RUNS, || {
             let mut c = Command::new(ffkg());
             c.args(["query", "--data"])
+                .arg(&people)
+                .args(["-e", DATA_QUERY]);
+            c
+        }),
+    );
+    row(
+        "ffkg query --reasoning none --data people.ttl (embedded graph + 10,000 triples)",
+        time_process(RUNS, || {
+            let mut c = Command::new(ffkg());
+            c.args(["query", "--reasoning", "none", "--data"])
                 .arg(&people)
                 .args(["-e", DATA_QUERY]);
             c
