@@ -333,7 +333,7 @@ struct Totals {
 }
 
 fn is_broken_pipe_error(error: &Error) -> bool {
-    matches!(error, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    matches!(error, Error::Io { cause, .. } if cause.kind() == io::ErrorKind::BrokenPipe)
 }
 
 /// Binds `--param`s in the queries that declare them; a parameter no query takes is an error.

@@ -280,7 +280,8 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
             "the timeout must be a positive number of seconds, not {text}"
         ));
     }
-    Ok(Duration::from_secs_f64(seconds))
+    Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("{text} seconds is too long a timeout"))
 }
 
 impl Cli {
@@ -362,6 +363,9 @@ mod tests {
         );
         assert!(
             Cli::try_parse_ordered(["ffkg", "query", "--timeout", "x", "-e", "ASK{}"]).is_err()
+        );
+        assert!(
+            Cli::try_parse_ordered(["ffkg", "query", "--timeout", "1e300", "-e", "ASK{}"]).is_err()
         );
     }
 

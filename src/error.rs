@@ -64,13 +64,10 @@ pub enum Error {
         position: Option<Position>,
         message: String,
     },
-    /// A file that cannot be read or written.
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    /// A file that cannot be read or written. (The I/O error is part of the message, not a
+    /// `source`, so a chain printed with `{:#}` does not repeat it.)
+    #[error("{}: {cause}", path.display())]
+    Io { path: PathBuf, cause: io::Error },
     /// A store operation failed.
     #[error("store: {0}")]
     Store(String),
@@ -88,10 +85,10 @@ impl Error {
         Self::Usage(message.into())
     }
 
-    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, cause: io::Error) -> Self {
         Self::Io {
             path: path.into(),
-            source,
+            cause,
         }
     }
 
@@ -117,7 +114,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
             || cause.downcast_ref::<Error>().is_some_and(|e| {
-                matches!(e, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+                matches!(e, Error::Io { cause, .. } if cause.kind() == io::ErrorKind::BrokenPipe)
             })
     })
 }

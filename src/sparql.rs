@@ -85,7 +85,7 @@ impl Settings {
     ) -> Result<PreparedSparqlQuery> {
         self.evaluator(token)?
             .parse_query(&source.text)
-            .map_err(|e| syntax_error(source, &e))
+            .map_err(|e| self.wrong_kind(source, e, "an update", "ffkg update"))
     }
 
     /// Parses an update; with a token, it can be cancelled while it runs.
@@ -96,7 +96,35 @@ impl Settings {
     ) -> Result<PreparedSparqlUpdate> {
         self.evaluator(token)?
             .parse_update(&source.text)
-            .map_err(|e| syntax_error(source, &e))
+            .map_err(|e| self.wrong_kind(source, e, "a query", "ffkg query"))
+    }
+
+    /// A syntax error, unless the text is the other kind of statement: then the error says
+    /// which command runs it, rather than pointing at the first keyword that surprised the
+    /// parser.
+    fn wrong_kind(
+        &self,
+        source: &Source,
+        error: SparqlSyntaxError,
+        other: &str,
+        command: &str,
+    ) -> Error {
+        let Ok(evaluator) = self.evaluator(None) else {
+            return syntax_error(source, &error);
+        };
+        let is_other = if other == "a query" {
+            evaluator.parse_query(&source.text).is_ok()
+        } else {
+            evaluator.parse_update(&source.text).is_ok()
+        };
+        if is_other {
+            Error::usage(format!(
+                "{}: this is {other}: run it with `{command}` (or in the REPL)",
+                source.origin
+            ))
+        } else {
+            syntax_error(source, &error)
+        }
     }
 }
 

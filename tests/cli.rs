@@ -752,3 +752,85 @@ fn several_statements_on_stdin_split_where_the_sparql_allows() {
         .code(2)
         .stderr(predicate::str::contains("REPL dot-command"));
 }
+
+#[test]
+fn bad_bytes_and_odd_paths_are_errors_not_panics() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let binary: Vec<u8> = (0..=255u8).rev().collect();
+    let query = dir.path().join("binary.rq");
+    std::fs::write(&query, &binary).expect("write");
+    ffkg()
+        .arg("query")
+        .arg(&query)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "binary.rq: stream did not contain valid UTF-8\n",
+        ));
+    let data = dir.path().join("binary.ttl");
+    std::fs::write(&data, &binary).expect("write");
+    ffkg()
+        .args(["query", "-e", "ASK {}", "--data"])
+        .arg(&data)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("binary.ttl:1:1:"));
+    let gz = dir.path().join("not-gzip.ttl.gz");
+    std::fs::write(&gz, b"plain text").expect("write");
+    ffkg()
+        .args(["query", "-e", "ASK {}", "--data"])
+        .arg(&gz)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "not-gzip.ttl.gz: invalid gzip header\n",
+        ));
+    ffkg()
+        .args(["query", "-e", "ASK {}", "-o", "/nonexistent/dir/out.csv"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "out.csv: No such file or directory (os error 2)\n",
+        ));
+    ffkg()
+        .args(["query", "--timeout", "1e300", "-e", "ASK {}"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("too long a timeout"));
+    ffkg()
+        .args([
+            "query",
+            "country-figures",
+            "--param",
+            "country=<not an iri>",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad parameter value"));
+}
+
+#[test]
+fn an_update_given_to_query_says_which_command_runs_it() {
+    ffkg()
+        .args(["query", "-e", "INSERT DATA { ff:a ff:b ff:c }"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "this is an update: run it with `ffkg update`",
+        ));
+    ffkg()
+        .args([
+            "update",
+            "-o",
+            "/dev/null",
+            "-f",
+            "nt",
+            "-e",
+            "SELECT * WHERE { ?s ?p ?o }",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "this is a query: run it with `ffkg query`",
+        ));
+}

@@ -208,7 +208,7 @@ impl Session {
                         Stop::Interrupted => return ExitStatus::Failed,
                     };
                     // `ffkg < script | head` closed the pipe: not a failure.
-                    if matches!(&error, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+                    if matches!(&error, Error::Io { cause, .. } if cause.kind() == io::ErrorKind::BrokenPipe)
                     {
                         return ExitStatus::Success;
                     }
