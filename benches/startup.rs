@@ -217,7 +217,7 @@ fn in_process(people: &Path) {
         ffkg::graph::load_embedded(&store, ffkg::infer::Reasoning::Owl).expect("loads");
     });
     println!(
-        "| copy the embedded graph into an oxigraph store (updates, --data) | {} |",
+        "| copy the embedded graph into an oxigraph store (updates, .load) | {} |",
         ms(store)
     );
     let data = PathBuf::from(people);

@@ -7,12 +7,13 @@ use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::graph::{self, DatasetSpec};
 use crate::infer::Reasoning;
+use crate::overlay::Overlay;
 use crate::prebuilt::Prebuilt;
 use crate::prefixes::PrefixMap;
 use crate::render;
 use crate::sparql::evaluation_error;
 use crate::store;
-use oxigraph::model::{GraphName, NamedNode, Quad};
+use oxigraph::model::{GraphName, NamedNode, Quad, QuadRef};
 use oxigraph::sparql::{PreparedSparqlQuery, PreparedSparqlUpdate, QueryExplanation, QueryResults};
 use oxigraph::store::Store;
 use std::io::Write;
@@ -30,6 +31,9 @@ pub enum DatasetChoice {
 enum Backend {
     /// The embedded graph, read-only, in place.
     Prebuilt(Prebuilt),
+    /// The embedded graph in place with the user's files in a store on top, read-only until an
+    /// update or a `.load` copies everything into one store.
+    Overlay(Overlay),
     /// An oxigraph store; `persistent` when it is on disk.
     Store { store: Store, persistent: bool },
 }
@@ -45,6 +49,7 @@ impl std::fmt::Debug for Dataset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match &self.backend {
             Backend::Prebuilt(_) => "prebuilt",
+            Backend::Overlay(_) => "prebuilt with files on top",
             Backend::Store {
                 persistent: true, ..
             } => "persistent store",
@@ -65,6 +70,13 @@ impl Dataset {
                     Backend::Prebuilt(Prebuilt::with_reasoning(spec.reasoning)),
                     spec.reasoning,
                 )
+            }
+            // The embedded graph with files: the files go in a small store on top of it.
+            DatasetChoice::Memory(spec) if spec.embedded => {
+                let top = Store::new().map_err(|e| Error::Store(e.to_string()))?;
+                graph::load_user_files(&top, spec)?;
+                let base = Prebuilt::with_reasoning(spec.reasoning);
+                (Backend::Overlay(Overlay::new(base, top)?), spec.reasoning)
             }
             DatasetChoice::Memory(spec) => (
                 Backend::Store {
@@ -134,6 +146,7 @@ impl Dataset {
     pub fn query(&self, query: PreparedSparqlQuery, origin: &str) -> Result<QueryResults<'static>> {
         let results = match &self.backend {
             Backend::Prebuilt(graph) => query.on_queryable_dataset(*graph).execute(),
+            Backend::Overlay(overlay) => query.on_queryable_dataset(overlay.clone()).execute(),
             Backend::Store { store, .. } => query.on_store(store).execute(),
         };
         results.map_err(|e| evaluation_error(origin, e))
@@ -145,6 +158,10 @@ impl Dataset {
         let (results, explanation) = match &self.backend {
             Backend::Prebuilt(graph) => query
                 .on_queryable_dataset(*graph)
+                .compute_statistics()
+                .explain(),
+            Backend::Overlay(overlay) => query
+                .on_queryable_dataset(overlay.clone())
                 .compute_statistics()
                 .explain(),
             Backend::Store { store, .. } => query.on_store(store).compute_statistics().explain(),
@@ -178,6 +195,12 @@ impl Dataset {
                 *graph = Prebuilt::with_reasoning(level);
                 self.reasoning = level;
             }
+            Backend::Overlay(overlay) => {
+                let top = overlay.top().clone();
+                graph::forget_entailments(&top)?;
+                *overlay = Overlay::new(Prebuilt::with_reasoning(level), top)?;
+                self.reasoning = level;
+            }
             Backend::Store {
                 persistent: true, ..
             } if level != Reasoning::None => {
@@ -202,6 +225,18 @@ impl Dataset {
                 .quads()
                 .filter(|q| q.graph_name == GraphName::NamedNode(inferred.clone()))
                 .count() as u64,
+            Backend::Overlay(overlay) => {
+                let base = overlay
+                    .base()
+                    .quads()
+                    .filter(|q| q.graph_name == GraphName::NamedNode(inferred.clone()))
+                    .count();
+                let top = overlay
+                    .top()
+                    .quads_for_pattern(None, None, None, Some(inferred.as_ref().into()))
+                    .count();
+                (base + top) as u64
+            }
             Backend::Store { store, .. } => store
                 .quads_for_pattern(None, None, None, Some(inferred.as_ref().into()))
                 .count() as u64,
@@ -255,6 +290,23 @@ impl Dataset {
             Backend::Store { store, .. } => {
                 render::write_store(store, format, prefixes, output_name, writer)
             }
+            Backend::Overlay(overlay) => {
+                let named = overlay.quads().filter(|q| {
+                    q.as_ref()
+                        .map_or(true, |q| q.graph_name != GraphName::DefaultGraph)
+                });
+                let quads: Box<dyn Iterator<Item = Result<Quad>>> = if format.holds_datasets() {
+                    Box::new(overlay.default_graph().chain(named))
+                } else {
+                    Box::new(overlay.default_graph())
+                };
+                let graphs: Vec<String> = overlay
+                    .named_graphs()?
+                    .into_iter()
+                    .map(NamedNode::into_string)
+                    .collect();
+                render::write_quads(quads, &graphs, format, prefixes, output_name, writer)
+            }
             Backend::Prebuilt(graph) => {
                 // The same dataset a store would hold: the default graph, then the files' graphs.
                 let quads: Box<dyn Iterator<Item = Quad>> = if format.holds_datasets() {
@@ -281,17 +333,49 @@ impl Dataset {
     /// The store behind the dataset, copying the embedded graph into a new in-memory store the
     /// first time one is needed (an update, a `.load`).
     pub fn store(&mut self) -> Result<&Store> {
-        if let Backend::Prebuilt(_) = self.backend {
-            let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
-            graph::load_embedded(&store, self.reasoning)?;
-            self.backend = Backend::Store {
-                store,
-                persistent: false,
-            };
+        match &self.backend {
+            Backend::Prebuilt(_) => {
+                let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
+                graph::load_embedded(&store, self.reasoning)?;
+                self.backend = Backend::Store {
+                    store,
+                    persistent: false,
+                };
+            }
+            Backend::Overlay(overlay) => {
+                // The asserted triples of both sides in one store, then the entailments anew.
+                let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
+                graph::load_embedded(&store, Reasoning::None)?;
+                let top = overlay.top();
+                let inferred = graph::inferred_graph();
+                for quad in top.iter() {
+                    let quad = quad.map_err(|e| Error::Store(e.to_string()))?;
+                    let entailed = quad.graph_name == GraphName::NamedNode(inferred.clone())
+                        || top
+                            .contains(QuadRef::new(
+                                &quad.subject,
+                                &quad.predicate,
+                                &quad.object,
+                                &inferred,
+                            ))
+                            .map_err(|e| Error::Store(e.to_string()))?;
+                    if !entailed {
+                        store
+                            .insert(&quad)
+                            .map_err(|e| Error::Store(e.to_string()))?;
+                    }
+                }
+                graph::materialise(&store, self.reasoning)?;
+                self.backend = Backend::Store {
+                    store,
+                    persistent: false,
+                };
+            }
+            Backend::Store { .. } => {}
         }
         match &self.backend {
             Backend::Store { store, .. } => Ok(store),
-            Backend::Prebuilt(_) => unreachable!("replaced above"),
+            _ => unreachable!("replaced above"),
         }
     }
 }

@@ -80,22 +80,36 @@ impl DatasetSpec {
 /// Builds an in-memory store from `spec`.
 pub fn build(spec: &DatasetSpec) -> Result<Store> {
     let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
+    // With a user's files, reasoning runs over the merge (so the ontology applies to their
+    // triples and theirs to it) and finds the embedded graph's entailments again: copying the
+    // prebuilt ones first would only be work undone.
+    let user_files = !spec.data.is_empty() || !spec.named.is_empty();
     if spec.embedded {
-        load_embedded(&store, spec.reasoning)?;
+        let prebuilt = if user_files {
+            Reasoning::None
+        } else {
+            spec.reasoning
+        };
+        load_embedded(&store, prebuilt)?;
     }
-    for path in &spec.data {
-        load_file(&store, path, spec.data_format, None)?;
-    }
-    for path in &spec.named {
-        let graph = file_graph_name(path)?;
-        load_file(&store, path, spec.data_format, Some(graph))?;
-    }
-    // The embedded graph's entailments are prebuilt; a user's files need reasoning now, over
-    // the merge, so the ontology applies to their triples and theirs to it.
-    if !spec.data.is_empty() || !spec.named.is_empty() {
+    load_user_files(&store, spec)?;
+    if user_files {
         materialise(&store, spec.reasoning)?;
     }
     Ok(store)
+}
+
+/// Loads the spec's `--data` files into the default graph and its `--named` files into graphs
+/// of their own.
+pub fn load_user_files(store: &Store, spec: &DatasetSpec) -> Result<()> {
+    for path in &spec.data {
+        load_file(store, path, spec.data_format, None)?;
+    }
+    for path in &spec.named {
+        let graph = file_graph_name(path)?;
+        load_file(store, path, spec.data_format, Some(graph))?;
+    }
+    Ok(())
 }
 
 /// Loads the embedded graph, with the entailments of `reasoning`, into a store: each file's
@@ -125,11 +139,13 @@ pub fn materialise(store: &Store, level: Reasoning) -> Result<u64> {
     }
     let store_err = |e: oxigraph::store::StorageError| Error::Store(e.to_string());
     let inferred = inferred_graph();
+    // Without an inferred graph yet, everything in the default graph is asserted.
+    let has_inferred = store.contains_named_graph(&inferred).map_err(store_err)?;
     let mut asserted = Vec::new();
     for quad in store.quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph)) {
         let quad = quad.map_err(store_err)?;
         let in_inferred = QuadRef::new(&quad.subject, &quad.predicate, &quad.object, &inferred);
-        if !store.contains(in_inferred).map_err(store_err)? {
+        if !has_inferred || !store.contains(in_inferred).map_err(store_err)? {
             asserted.push(Triple::from(quad));
         }
     }

@@ -11,6 +11,7 @@ pub mod format;
 pub mod graph;
 pub mod infer;
 pub mod library;
+pub mod overlay;
 pub mod prebuilt;
 pub mod prefixes;
 pub mod render;

@@ -88,7 +88,8 @@ impl Prebuilt {
         })
     }
 
-    fn term(&self, id: u32) -> Term {
+    /// The term an id stands for.
+    pub fn term(&self, id: u32) -> Term {
         let parts = self.blob.term(id);
         match parts.kind {
             Kind::Iri => NamedNode::new_unchecked(parts.value).into(),
@@ -104,7 +105,8 @@ impl Prebuilt {
         }
     }
 
-    fn find(&self, term: &Term) -> Option<u32> {
+    /// The id of a term the embedded graph holds.
+    pub fn find(&self, term: &Term) -> Option<u32> {
         match term {
             Term::NamedNode(n) => self.blob.find(Kind::Iri, n.as_str(), ""),
             Term::BlankNode(b) => self.blob.find(Kind::Blank, b.as_str(), ""),
