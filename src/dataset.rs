@@ -1,7 +1,8 @@
 //! The session's dataset: what queries, updates, `.load` and dumps run against, whichever way
 //! it was built. The embedded graph alone is queried in place from its prebuilt index (no
-//! start-up cost); user files, updates and persistent stores use an oxigraph store, into which
-//! the embedded graph is copied the first time it is needed.
+//! start-up cost); with a user's files it is queried with a small store on top of it
+//! ([`crate::overlay`]); a user's files alone, updates and persistent stores use an oxigraph
+//! store, into which the embedded graph is copied the first time one is needed.
 
 use crate::error::{Error, Result};
 use crate::format::Format;

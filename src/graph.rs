@@ -1,10 +1,11 @@
 //! The embedded graph (the ontology and data files compiled into the binary) and building a
 //! `Store` from it and from the user's files: the one place that knows how the dataset is made.
 //!
-//! The dataset has a real default graph and named graphs. Each embedded file is a named graph
-//! of its own (`graph:countries` …) and every triple is also inserted into the default graph, so
-//! the default graph is their merge and counts each triple once (oxigraph's union-default-graph
-//! mode would count a triple twice when two graphs hold it). `--data` files go into the default
+//! In a store, the dataset has a real default graph and named graphs. Each embedded file is a
+//! named graph of its own (`graph:countries` …) and every triple is also inserted into the
+//! default graph, so the default graph is their merge and counts each triple once (oxigraph's
+//! union-default-graph mode would count a triple twice when two graphs hold it) and updates can
+//! change it. `--data` files go into the default
 //! graph (their named graphs, in N-Quads or TriG, stay named); `--named` files go into a named
 //! graph of their own, as in Jena's `arq`.
 
