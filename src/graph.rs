@@ -150,6 +150,19 @@ pub fn materialise(store: &Store, level: Reasoning) -> Result<u64> {
             asserted.push(Triple::from(quad));
         }
     }
+    let new = entailments(&asserted, level, |_| true);
+    let count = new.len() as u64;
+    add_entailments(store, new)?;
+    Ok(count)
+}
+
+/// The entailments of `asserted` at `level` that `keep` accepts, with a progress bar on a
+/// terminal when the input is large.
+pub fn entailments(
+    asserted: &[Triple],
+    level: Reasoning,
+    mut keep: impl FnMut(oxigraph::model::TripleRef<'_>) -> bool,
+) -> Vec<Triple> {
     let bar = crate::store::progress(asserted.len() as u64, "reasoning", 100_000);
     let mut new = Vec::new();
     crate::infer::for_each_entailment(
@@ -157,21 +170,26 @@ pub fn materialise(store: &Store, level: Reasoning) -> Result<u64> {
         level,
         &mut |done| bar.set_position(done),
         &mut |triple| {
-            new.push(triple.into_owned());
+            if keep(triple) {
+                new.push(triple.into_owned());
+            }
         },
     );
     bar.finish_and_clear();
-    let count = new.len() as u64;
-    let quads = new.into_iter().flat_map(|t| {
+    new
+}
+
+/// Adds entailments to a store: to `graph:inferred`, and to the default graph, which is the
+/// merge of all graphs.
+pub fn add_entailments(store: &Store, triples: Vec<Triple>) -> Result<()> {
+    let inferred = inferred_graph();
+    let quads = triples.into_iter().flat_map(|t| {
         [
             t.clone().in_graph(GraphName::NamedNode(inferred.clone())),
             t.in_graph(GraphName::DefaultGraph),
         ]
     });
-    store
-        .extend(quads)
-        .map_err(|e| Error::Store(e.to_string()))?;
-    Ok(count)
+    store.extend(quads).map_err(|e| Error::Store(e.to_string()))
 }
 
 /// Removes the entailments: `graph:inferred` and its triples from the default graph.

@@ -108,7 +108,6 @@ impl Overlay {
         if level == Reasoning::None {
             return Ok(());
         }
-        let inferred = inferred_graph();
         let asserted_base = Prebuilt::with_reasoning(Reasoning::None)
             .quads()
             .map(Triple::from);
@@ -119,32 +118,15 @@ impl Overlay {
             .collect::<std::result::Result<_, _>>()
             .map_err(store_error)?;
         let asserted: Vec<Triple> = asserted_base.chain(asserted_top).collect();
-        let bar = crate::store::progress(asserted.len() as u64, "reasoning", 100_000);
-        let mut new = Vec::new();
-        crate::infer::for_each_entailment(
-            asserted.iter().map(Triple::as_ref),
-            level,
-            &mut |done| bar.set_position(done),
-            &mut |triple| {
-                let in_default = QuadRef::new(
-                    triple.subject,
-                    triple.predicate,
-                    triple.object,
-                    GraphNameRef::DefaultGraph,
-                );
-                if !self.base_contains(in_default) {
-                    new.push(triple.into_owned());
-                }
-            },
-        );
-        bar.finish_and_clear();
-        let quads = new.into_iter().flat_map(|t| {
-            [
-                t.clone().in_graph(GraphName::NamedNode(inferred.clone())),
-                t.in_graph(GraphName::DefaultGraph),
-            ]
+        let new = crate::graph::entailments(&asserted, level, |triple| {
+            !self.base_contains(QuadRef::new(
+                triple.subject,
+                triple.predicate,
+                triple.object,
+                GraphNameRef::DefaultGraph,
+            ))
         });
-        self.top.extend(quads).map_err(store_error)
+        crate::graph::add_entailments(&self.top, new)
     }
 
     /// Every quad: the store's, then the embedded graph's (each in the graph of its file).
