@@ -107,7 +107,8 @@ pub fn load_user_files(store: &Store, spec: &DatasetSpec) -> Result<()> {
         load_file(store, path, spec.data_format, None)?;
     }
     for path in &spec.named {
-        let graph = file_graph_name(path)?;
+        // A `--named` file's graph is named by its URL.
+        let graph = file_url(path)?;
         load_file(store, path, spec.data_format, Some(graph))?;
     }
     Ok(())
@@ -270,11 +271,6 @@ pub fn file_url(path: &Path) -> Result<NamedNode> {
     NamedNode::new(url).map_err(|e| Error::usage(format!("{}: {e}", path.display())))
 }
 
-/// The name of the graph a `--named` file is loaded into: its URL.
-pub fn file_graph_name(path: &Path) -> Result<NamedNode> {
-    file_url(path)
-}
-
 /// An oxigraph loading error as a located data error (or an I/O error).
 pub fn loader_error(path: &Path, error: LoaderError) -> Error {
     match error {
@@ -313,13 +309,6 @@ fn strip_position(message: &str) -> String {
         }
     }
     message.to_owned()
-}
-
-/// The number of triples in the default graph (for progress and summaries).
-pub fn default_graph_len(store: &Store) -> usize {
-    store
-        .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
-        .count()
 }
 
 #[cfg(test)]
