@@ -2,12 +2,12 @@
 //! that no triple is stated in two files, and writes a sorted, indexed binary form the binary
 //! embeds, so a query on the embedded graph starts without parsing or building a store.
 
-#[path = "src/blob.rs"]
+#[path = "src/data/blob.rs"]
 #[allow(dead_code)]
 mod blob;
 
 // The reasoner materialises the entailments at compile time, so they cost nothing at start-up.
-#[path = "src/infer.rs"]
+#[path = "src/infer/mod.rs"]
 #[allow(dead_code)]
 mod infer;
 
@@ -27,8 +27,8 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     println!("cargo:rerun-if-changed=ontology");
     println!("cargo:rerun-if-changed=data");
-    println!("cargo:rerun-if-changed=src/blob.rs");
-    println!("cargo:rerun-if-changed=src/infer.rs");
+    println!("cargo:rerun-if-changed=src/data/blob.rs");
+    println!("cargo:rerun-if-changed=src/infer");
     println!("cargo:rerun-if-changed=queries");
     write_library(&root, &out);
 

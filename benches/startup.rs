@@ -194,8 +194,8 @@ fn main() {
 
 /// In-process: what building each kind of dataset costs, without the process around it.
 fn in_process(people: &Path) {
-    use ffkg::dataset::Dataset;
-    use ffkg::graph::DatasetSpec;
+    use ffkg::data::dataset::Dataset;
+    use ffkg::data::graph::DatasetSpec;
     let time = |f: &dyn Fn()| {
         let mut times: Vec<Duration> = (0..RUNS)
             .map(|_| {
@@ -214,7 +214,7 @@ fn in_process(people: &Path) {
     println!("| open the prebuilt embedded graph | {} |", ms(prebuilt));
     let store = time(&|| {
         let store = oxigraph::store::Store::new().expect("store");
-        ffkg::graph::load_embedded(&store, ffkg::infer::Reasoning::Owl).expect("loads");
+        ffkg::data::graph::load_embedded(&store, ffkg::infer::Reasoning::Owl).expect("loads");
     });
     println!(
         "| copy the embedded graph into an oxigraph store (updates, .load) | {} |",

@@ -1,7 +1,8 @@
 //! The command line: subcommands and shared option groups. Doc comments are the help text.
 
-use crate::format::Format;
-use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use crate::infer::Reasoning;
+use crate::output::format::Format;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -69,7 +70,7 @@ pub struct DatasetArgs {
         value_name = "FORMAT",
         hide_possible_values = true
     )]
-    pub data_format: Option<Format>,
+    pub data_format: Option<DataFormatArg>,
     /// Leave out the embedded graph: query only your own files, with plain SPARQL dataset
     /// semantics (the default graph is your --data files, the named graphs your --named files).
     #[arg(long = "no-embedded")]
@@ -78,7 +79,7 @@ pub struct DatasetArgs {
     /// graph. Default: owl for `query` and `repl` on the embedded graph (with or without
     /// --data), none with --no-embedded, with --store, and for `check`, `update` and `dump`.
     #[arg(long = "reasoning", value_name = "LEVEL")]
-    pub reasoning: Option<crate::infer::Reasoning>,
+    pub reasoning: Option<ReasoningArg>,
     /// Use the persistent store in DIR instead of an in-memory graph (needs the `rocksdb`
     /// feature). The store's default graph is the default graph.
     #[arg(long = "store", value_name = "DIR", conflicts_with_all = ["data", "named", "no_embedded"])]
@@ -107,7 +108,7 @@ pub struct OutputArgs {
         value_name = "FORMAT",
         hide_possible_values = true
     )]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// Write to FILE instead of stdout; the format comes from its extension unless --format
     /// says otherwise.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
@@ -158,7 +159,7 @@ pub struct ReplCmd {
         value_name = "FORMAT",
         hide_possible_values = true
     )]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
 }
 
 #[derive(Debug, Args)]
@@ -184,7 +185,7 @@ pub struct UpdateCmd {
         value_name = "FORMAT",
         hide_possible_values = true
     )]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// The updates in the order they were given (filled in after parsing).
     #[arg(skip)]
     pub sources: Vec<SourceArg>,
@@ -209,7 +210,7 @@ pub struct CheckCmd {
         value_name = "FORMAT",
         hide_possible_values = true
     )]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// Write the report to FILE instead of stdout.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -232,7 +233,7 @@ pub struct LoadCmd {
         value_name = "FORMAT",
         hide_possible_values = true
     )]
-    pub data_format: Option<Format>,
+    pub data_format: Option<DataFormatArg>,
 }
 
 #[derive(Debug, Args)]
@@ -247,10 +248,97 @@ pub struct DumpCmd {
         value_name = "FORMAT",
         hide_possible_values = true
     )]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// Write to FILE instead of stdout.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `--format`: every output format, by name or alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+    Xml,
+    #[value(alias = "ttl")]
+    Turtle,
+    #[value(alias = "nt")]
+    Ntriples,
+    #[value(alias = "nq")]
+    Nquads,
+    Trig,
+    #[value(alias = "json-ld")]
+    Jsonld,
+    #[value(alias = "rdf", alias = "owl")]
+    Rdfxml,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Table => Self::Table,
+            FormatArg::Csv => Self::Csv,
+            FormatArg::Tsv => Self::Tsv,
+            FormatArg::Json => Self::Json,
+            FormatArg::Xml => Self::Xml,
+            FormatArg::Turtle => Self::Turtle,
+            FormatArg::Ntriples => Self::Ntriples,
+            FormatArg::Nquads => Self::Nquads,
+            FormatArg::Trig => Self::Trig,
+            FormatArg::Jsonld => Self::Jsonld,
+            FormatArg::Rdfxml => Self::Rdfxml,
+        }
+    }
+}
+
+/// `--data-format`: the RDF syntaxes a data file can be in (results formats are refused by
+/// clap, with the list of these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataFormatArg {
+    #[value(alias = "ttl")]
+    Turtle,
+    #[value(alias = "nt")]
+    Ntriples,
+    #[value(alias = "nq")]
+    Nquads,
+    Trig,
+    #[value(alias = "json-ld")]
+    Jsonld,
+    #[value(alias = "rdf", alias = "owl")]
+    Rdfxml,
+}
+
+impl From<DataFormatArg> for Format {
+    fn from(arg: DataFormatArg) -> Self {
+        match arg {
+            DataFormatArg::Turtle => Self::Turtle,
+            DataFormatArg::Ntriples => Self::Ntriples,
+            DataFormatArg::Nquads => Self::Nquads,
+            DataFormatArg::Trig => Self::Trig,
+            DataFormatArg::Jsonld => Self::Jsonld,
+            DataFormatArg::Rdfxml => Self::Rdfxml,
+        }
+    }
+}
+
+/// `--reasoning`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReasoningArg {
+    None,
+    Rdfs,
+    Owl,
+}
+
+impl From<ReasoningArg> for Reasoning {
+    fn from(arg: ReasoningArg) -> Self {
+        match arg {
+            ReasoningArg::None => Self::None,
+            ReasoningArg::Rdfs => Self::Rdfs,
+            ReasoningArg::Owl => Self::Owl,
+        }
+    }
 }
 
 /// One query or update named on the command line.

@@ -1,5 +1,7 @@
-//! The library's error type and the mapping from errors to the documented exit codes.
+//! The library's error type, the mapping from errors to the documented exit codes, and the one
+//! way an error is shown to a person ([`report`]).
 
+use std::error::Error as StdError;
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
@@ -34,7 +36,11 @@ impl fmt::Display for Position {
     }
 }
 
-/// Everything that can go wrong in the library; each variant knows its exit status.
+/// A lower-level error carried as the source of one of ours.
+pub type Cause = Box<dyn StdError + Send + Sync>;
+
+/// Everything that can go wrong in the library; each variant knows its exit status. A variant's
+/// text does not repeat its source: [`report`] prints the chain.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The user asked for something the command line does not allow.
@@ -51,9 +57,24 @@ pub enum Error {
     /// A SPARQL syntax error without a position (for example a bad base IRI).
     #[error("{origin}: SPARQL syntax error: {message}")]
     QuerySyntaxNoPosition { origin: String, message: String },
+    /// A statement nested deeper than the engine evaluates safely.
+    #[error(
+        "{origin}:{position}: the statement nests deeper than {limit} levels here (brackets, \
+         groups and chained operators each add one): split it or flatten it\n{rendered}"
+    )]
+    TooDeep {
+        origin: String,
+        position: Position,
+        limit: usize,
+        rendered: String,
+    },
     /// A query or update that parsed but failed while running.
-    #[error("{origin}: query failed: {message}")]
-    QueryEvaluation { origin: String, message: String },
+    #[error("{origin}: query failed")]
+    QueryEvaluation {
+        origin: String,
+        #[source]
+        source: Cause,
+    },
     /// A query stopped by `--timeout`.
     #[error("{origin}: query stopped after the {seconds} s timeout")]
     Timeout { origin: String, seconds: f64 },
@@ -64,13 +85,19 @@ pub enum Error {
         position: Option<Position>,
         message: String,
     },
-    /// A file that cannot be read or written. (The I/O error is part of the message, not a
-    /// `source`, so a chain printed with `{:#}` does not repeat it.)
-    #[error("{}: {cause}", path.display())]
-    Io { path: PathBuf, cause: io::Error },
+    /// A file that cannot be read or written.
+    #[error("{}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     /// A store operation failed.
-    #[error("store: {0}")]
-    Store(String),
+    #[error("store")]
+    Store(#[source] Cause),
+    /// A bug in ffkg, caught before it could take the session down.
+    #[error("{origin}: internal error (please report it): {message}")]
+    Internal { origin: String, message: String },
 }
 
 fn location(path: &str, position: &Option<Position>) -> String {
@@ -85,10 +112,22 @@ impl Error {
         Self::Usage(message.into())
     }
 
-    pub fn io(path: impl Into<PathBuf>, cause: io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
         Self::Io {
             path: path.into(),
-            cause,
+            source,
+        }
+    }
+
+    pub fn store(source: impl Into<Cause>) -> Self {
+        Self::Store(source.into())
+    }
+
+    /// A failure while running a statement that came from `origin`.
+    pub fn evaluation(origin: impl Into<String>, source: impl Into<Cause>) -> Self {
+        Self::QueryEvaluation {
+            origin: origin.into(),
+            source: source.into(),
         }
     }
 
@@ -97,15 +136,51 @@ impl Error {
             Self::Usage(_) => ExitStatus::Usage,
             Self::QuerySyntax { .. }
             | Self::QuerySyntaxNoPosition { .. }
+            | Self::TooDeep { .. }
             | Self::QueryEvaluation { .. }
-            | Self::Data { .. } => ExitStatus::QueryOrData,
+            | Self::Data { .. }
+            | Self::Internal { .. } => ExitStatus::QueryOrData,
             Self::Timeout { .. } => ExitStatus::Timeout,
             Self::Io { .. } | Self::Store(_) => ExitStatus::Io,
         }
     }
+
+    /// An error of oxigraph's evaluator while running the statement from `origin`; a
+    /// cancelled statement is a timeout (its length is filled in by the engine).
+    pub fn from_evaluation(origin: &str, error: oxigraph::sparql::QueryEvaluationError) -> Self {
+        match error {
+            oxigraph::sparql::QueryEvaluationError::Cancelled => Self::Timeout {
+                origin: origin.to_owned(),
+                seconds: 0.0,
+            },
+            other => Self::evaluation(origin, other),
+        }
+    }
+
+    /// True for a closed pipe on output (`ffkg … | head`), which is not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error and its causes on one line each joined by ": ", as every front end shows errors
+/// (`ffkg: ` in batch, `error: ` at the prompt).
+pub fn report(error: &(dyn StdError + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        let more = next.to_string();
+        // Some libraries repeat their source in their own text.
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = next.source();
+    }
+    text
+}
 
 /// True when the error is a closed pipe on output (`ffkg … | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -113,9 +188,9 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         cause
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            || cause.downcast_ref::<Error>().is_some_and(|e| {
-                matches!(e, Error::Io { cause, .. } if cause.kind() == io::ErrorKind::BrokenPipe)
-            })
+            || cause
+                .downcast_ref::<Error>()
+                .is_some_and(Error::is_broken_pipe)
     })
 }
 
@@ -129,9 +204,22 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
         if cause.downcast_ref::<io::Error>().is_some() {
             return ExitStatus::Io;
         }
-        if cause.downcast_ref::<clap::Error>().is_some() {
-            return ExitStatus::Usage;
-        }
     }
     ExitStatus::QueryOrData
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_names_each_cause_once() {
+        let error = Error::io(
+            "a.ttl",
+            io::Error::new(io::ErrorKind::NotFound, "no such file"),
+        );
+        assert_eq!(report(&error), "a.ttl: no such file");
+        let nested = Error::evaluation("-e #1", Error::usage("bad"));
+        assert_eq!(report(&nested), "-e #1: query failed: bad");
+    }
 }

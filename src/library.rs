@@ -7,7 +7,7 @@
 //! `--param name=value` replaces the default.
 
 use crate::error::{Error, Result};
-use crate::prefixes::PrefixMap;
+use crate::sparql::prefixes::PrefixMap;
 use oxigraph::model::{Literal, NamedNode};
 
 /// One query of the library.
@@ -153,6 +153,29 @@ fn term_for(value: &str, default: &str, prefixes: &PrefixMap) -> Result<String> 
         }
     }
     Ok(Literal::new_simple_literal(value).to_string())
+}
+
+/// The library as a table: name, title and parameters (with `--long`, the question and notes).
+pub fn listing(long: bool) -> String {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .force_no_tty();
+    let mut columns = vec!["name", "title", "parameters"];
+    if long {
+        columns.push("question");
+    }
+    table.set_header(columns);
+    for query in LIBRARY {
+        let h = header(query.text);
+        let params: Vec<String> = h.params.iter().map(|p| p.name.clone()).collect();
+        let mut row = vec![query.name.to_owned(), h.title, params.join(", ")];
+        if long {
+            row.push(h.question);
+        }
+        table.add_row(row);
+    }
+    format!("{table}\n")
 }
 
 #[cfg(test)]

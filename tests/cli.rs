@@ -711,7 +711,7 @@ fn dumps_and_updates_leave_entailments_out_unless_asked() {
         .args(["query", "--reasoning", "maybe", "-e", "ASK {}"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("none, rdfs or owl"));
+        .stderr(predicate::str::contains("possible values: none, rdfs, owl"));
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The documentation stays true: every ontology term and measure is in the reference, every
 //! example query in docs/ontology.md and the README's first command run and return rows.
 
-use ffkg::dataset::Dataset;
-use ffkg::prebuilt::Prebuilt;
+use ffkg::data::dataset::Dataset;
+use ffkg::data::prebuilt::Prebuilt;
 use ffkg::sparql::{Settings, Source};
 use oxigraph::sparql::QueryResults;
 use std::path::PathBuf;
@@ -58,7 +58,7 @@ fn every_term_and_measure_is_in_the_reference() {
     let QueryResults::Solutions(solutions) = dataset.query(prepared, "terms").expect("runs") else {
         panic!("select");
     };
-    let prefixes = ffkg::prefixes::PrefixMap::default();
+    let prefixes = ffkg::sparql::prefixes::PrefixMap::default();
     let mut missing = Vec::new();
     let mut count = 0;
     for solution in solutions {

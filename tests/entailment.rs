@@ -29,10 +29,10 @@
 #[path = "w3c/results.rs"]
 mod results;
 
-use ffkg::dataset::Dataset;
-use ffkg::graph::file_url;
+use ffkg::data::dataset::Dataset;
+use ffkg::data::graph::file_url;
 use ffkg::infer::{Reasoning, entailments};
-use ffkg::prefixes::PrefixMap;
+use ffkg::sparql::prefixes::PrefixMap;
 use ffkg::sparql::{Settings, Source};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{

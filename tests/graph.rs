@@ -1,9 +1,9 @@
 //! Fidelity of the embedded graph: quotes occur in their documents, figures are complete, the
 //! shapes hold, no triple is stated in two files, and both Soufan tables are complete.
 
-use ffkg::dataset::Dataset;
+use ffkg::data::dataset::Dataset;
+use ffkg::data::prebuilt::Prebuilt;
 use ffkg::infer::Reasoning;
-use ffkg::prebuilt::Prebuilt;
 use ffkg::sparql::{Settings, Source};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Term, Triple};
@@ -174,7 +174,7 @@ fn the_graph_satisfies_its_shapes_and_ontology() {
     assert!(
         report.conforms(),
         "{}",
-        ffkg::check::render_text(&report, &ffkg::prefixes::PrefixMap::default())
+        ffkg::check::render_text(&report, &ffkg::sparql::prefixes::PrefixMap::default())
     );
     assert!(
         report.focus_nodes > 500,
@@ -223,7 +223,7 @@ fn no_triple_is_stated_in_two_files() {
     let asserted = select_at(Reasoning::None, count);
     assert_eq!(asserted[0]["all"], asserted[0]["distinct"]);
     assert_eq!(asserted[0]["all"], seen.len().to_string());
-    let (rdfs, owl_only) = ffkg::graph::INFERRED;
+    let (rdfs, owl_only) = ffkg::data::graph::INFERRED;
     for (level, inferred) in [(Reasoning::Rdfs, rdfs), (Reasoning::Owl, rdfs + owl_only)] {
         let rows = select_at(level, count);
         assert_eq!(rows[0]["all"], rows[0]["distinct"], "{level}");
@@ -239,8 +239,8 @@ fn no_triple_is_stated_in_two_files() {
 fn the_ontology_version_is_the_graph_version() {
     let rows = select("SELECT ?v WHERE { <https://w3id.org/ffkg/ontology> owl:versionInfo ?v }");
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0]["v"], ffkg::graph::VERSION);
-    assert!(ffkg::cli::VERSION.contains(&format!("graph {}", ffkg::graph::VERSION)));
+    assert_eq!(rows[0]["v"], ffkg::data::graph::VERSION);
+    assert!(ffkg::cli::VERSION.contains(&format!("graph {}", ffkg::data::graph::VERSION)));
 }
 
 /// The order of the columns of the two tables, for comparing a row's values in order.
@@ -280,7 +280,7 @@ fn both_soufan_tables_are_complete() {
             r["subject"].clone(),
         ));
     }
-    let prefixes = ffkg::prefixes::PrefixMap::default();
+    let prefixes = ffkg::sparql::prefixes::PrefixMap::default();
     let mut problems = Vec::new();
     let mut lines = 0;
     for line in expected.lines().skip(1).filter(|l| !l.trim().is_empty()) {

@@ -1,11 +1,11 @@
 //! The embedded graph with a user's files on top (queried together without copying) answers
 //! exactly as the same data copied into one store does, at every reasoning level.
 
-use ffkg::dataset::Dataset;
-use ffkg::format::Format;
-use ffkg::graph::DatasetSpec;
+use ffkg::data::dataset::Dataset;
+use ffkg::data::graph::DatasetSpec;
 use ffkg::infer::Reasoning;
-use ffkg::prefixes::PrefixMap;
+use ffkg::output::format::Format;
+use ffkg::sparql::prefixes::PrefixMap;
 use ffkg::sparql::{Settings, Source};
 use oxigraph::sparql::QueryResults;
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ fn spec(level: Reasoning) -> DatasetSpec {
 
 /// The same dataset, copied into one oxigraph store.
 fn copied(level: Reasoning) -> Dataset {
-    Dataset::from_store(ffkg::graph::build(&spec(level)).expect("builds"))
+    Dataset::from_store(ffkg::data::graph::build(&spec(level)).expect("builds"))
 }
 
 /// Sorted rows of a SELECT, as N-Triples terms.

@@ -4,13 +4,13 @@
 //! `tests/queries/NAME.tsv`, derived by reading the source documents and the curated data, not
 //! copied from ffkg's output. `tests/queries/README.md` describes the file format.
 
-use ffkg::dataset::Dataset;
+use ffkg::data::dataset::Dataset;
+use ffkg::data::prebuilt::Prebuilt;
 use ffkg::infer::Reasoning;
 use ffkg::library::{self, LIBRARY, LibraryQuery};
-use ffkg::prebuilt::Prebuilt;
-use ffkg::prefixes::PrefixMap;
+use ffkg::output::table::display_term;
+use ffkg::sparql::prefixes::PrefixMap;
 use ffkg::sparql::{Settings, Source};
-use ffkg::table::display_term;
 use oxigraph::model::Term;
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
@@ -33,8 +33,8 @@ fn expected_dir() -> PathBuf {
 /// build-time and run-time reasoning against each other.
 fn store_of(reasoning: Reasoning) -> Dataset {
     let store = Store::new().expect("in-memory store");
-    ffkg::graph::load_embedded(&store, Reasoning::None).expect("load");
-    ffkg::graph::materialise(&store, reasoning).expect("reasoning");
+    ffkg::data::graph::load_embedded(&store, Reasoning::None).expect("load");
+    ffkg::data::graph::materialise(&store, reasoning).expect("reasoning");
     Dataset::from_store(store)
 }
 

@@ -3,9 +3,9 @@
 //! `data/`, materialised with `ffkg::infer::entailments` and queried through ffkg's own query path
 //! with its default prefixes.
 
-use ffkg::dataset::Dataset;
+use ffkg::data::dataset::Dataset;
 use ffkg::infer::{Reasoning, entailments};
-use ffkg::prefixes::PrefixMap;
+use ffkg::sparql::prefixes::PrefixMap;
 use ffkg::sparql::{Settings, Source};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Graph, GraphName, NamedNode, Quad, Term, Triple};

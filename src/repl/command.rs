@@ -2,11 +2,11 @@
 //! their help. A new command is one variant, one [`COMMANDS`] entry, one arm in [`parse`] and
 //! one in the session's `command` method (src/repl/mod.rs).
 
+use crate::describe::wrap;
 use crate::error::{Error, Result};
-use crate::format::Format;
 use crate::infer::Reasoning;
-use crate::prefixes::is_valid_prefix_name;
-use crate::repl::describe::wrap;
+use crate::output::format::Format;
+use crate::sparql::prefixes::is_valid_prefix_name;
 use std::path::PathBuf;
 
 /// A parsed dot-command.

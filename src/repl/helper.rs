@@ -7,13 +7,13 @@
 //! new line indented by the prompt's width, and those spaces are shown as ` ...> `. Rustyline
 //! itself has no prompt for the lines after the first.
 
-use crate::dataset::Dataset;
-use crate::format::Format;
-use crate::prefixes::{FF, PrefixMap};
-use crate::sparql::{Settings, Source};
-use crate::statements::{self, Completeness, FUNCTIONS, KEYWORDS, TokenKind};
-use oxigraph::model::Term;
-use oxigraph::sparql::QueryResults;
+use super::complete::Vocabulary;
+use crate::data::dataset::Dataset;
+use crate::output::format::Format;
+use crate::sparql::Settings;
+use crate::sparql::lexer::{self, FUNCTIONS, KEYWORDS, TokenKind};
+use crate::sparql::prefixes::PrefixMap;
+use crate::sparql::split::{self, Completeness};
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
@@ -22,7 +22,6 @@ use rustyline::{Changeset, Cmd, ConditionalEventHandler, Context, Event, EventCo
 use rustyline::{RepeatCount, line_buffer::LineBuffer};
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Arc, RwLock};
 
@@ -35,172 +34,6 @@ const INDENT: &str = "      ";
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
-
-/// At most this many rows are read to build the completion vocabulary (a huge store still
-/// completes, from part of its names).
-const VOCABULARY_ROWS: usize = 200_000;
-
-/// One resource the completer knows: its IRI, its label and aliases.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Entry {
-    pub iri: String,
-    pub label: Option<String>,
-    pub aliases: Vec<String>,
-    /// Figures and quotations: many, with long descriptive labels; offered after the rest.
-    pub minor: bool,
-}
-
-/// The names the completer offers, read from the dataset.
-#[derive(Debug, Default)]
-pub struct Vocabulary {
-    entries: Vec<Entry>,
-}
-
-impl Vocabulary {
-    pub fn new(mut entries: Vec<Entry>) -> Self {
-        entries.sort_by(|a, b| a.iri.cmp(&b.iri));
-        Self { entries }
-    }
-
-    /// Every IRI of the dataset with its labels.
-    pub fn build(dataset: &Dataset, settings: &Settings) -> crate::Result<Self> {
-        let rdfs = "http://www.w3.org/2000/01/rdf-schema#";
-        let skos = "http://www.w3.org/2004/02/skos/core#";
-        let dcterms = "http://purl.org/dc/terms/";
-        let mut entries: HashMap<String, Entry> = HashMap::new();
-        fn entry<'e>(entries: &'e mut HashMap<String, Entry>, iri: &str) -> &'e mut Entry {
-            entries.entry(iri.to_owned()).or_insert_with(|| Entry {
-                iri: iri.to_owned(),
-                ..Entry::default()
-            })
-        }
-        let limit = VOCABULARY_ROWS;
-        for row in select(
-            dataset,
-            settings,
-            &format!(
-                "SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?x ?o }} UNION {{ ?s ?p ?x }} \
-                 FILTER(isIRI(?x)) }} LIMIT {limit}"
-            ),
-        )? {
-            if let [Some(Term::NamedNode(x))] = row.as_slice() {
-                entry(&mut entries, x.as_str());
-            }
-        }
-        for row in select(
-            dataset,
-            settings,
-            &format!(
-                "SELECT ?s ?l WHERE {{ ?s <{rdfs}label>|<{skos}prefLabel>|<{dcterms}title> ?l \
-                 FILTER(isIRI(?s)) }} LIMIT {limit}"
-            ),
-        )? {
-            if let [Some(Term::NamedNode(s)), Some(Term::Literal(l))] = row.as_slice() {
-                let e = entry(&mut entries, s.as_str());
-                if e.label.is_none() {
-                    e.label = Some(l.value().to_owned());
-                } else if e.label.as_deref() != Some(l.value()) {
-                    e.aliases.push(l.value().to_owned());
-                }
-            }
-        }
-        for row in select(
-            dataset,
-            settings,
-            &format!(
-                "SELECT ?s ?l WHERE {{ ?s <{skos}altLabel> ?l FILTER(isIRI(?s)) }} LIMIT {limit}"
-            ),
-        )? {
-            if let [Some(Term::NamedNode(s)), Some(Term::Literal(l))] = row.as_slice() {
-                entry(&mut entries, s.as_str())
-                    .aliases
-                    .push(l.value().to_owned());
-            }
-        }
-        for row in select(
-            dataset,
-            settings,
-            &format!(
-                "SELECT ?s WHERE {{ ?s a ?t FILTER(?t IN (<{FF}Figure>, <{FF}Quotation>)) }} LIMIT {limit}"
-            ),
-        )? {
-            if let [Some(Term::NamedNode(s))] = row.as_slice() {
-                entry(&mut entries, s.as_str()).minor = true;
-            }
-        }
-        Ok(Self::new(entries.into_values().collect()))
-    }
-
-    /// Resources whose IRI starts with `namespace` followed by `local` (ignoring case).
-    fn by_name<'a>(&'a self, namespace: &str, local: &str) -> Vec<&'a Entry> {
-        let local = local.to_lowercase();
-        let start = self.entries.partition_point(|e| e.iri.as_str() < namespace);
-        self.entries[start..]
-            .iter()
-            .take_while(|e| e.iri.starts_with(namespace))
-            .filter(|e| e.iri[namespace.len()..].to_lowercase().starts_with(&local))
-            .collect()
-    }
-
-    /// Resources with a label or alias that has `text` at the start of one of its words
-    /// (ignoring case), best matches first: at the very start, not a figure, shorter.
-    fn by_label<'a>(&'a self, text: &str) -> Vec<(&'a Entry, &'a str)> {
-        let text = text.to_lowercase();
-        let mut found: Vec<(u8, &Entry, &str)> = Vec::new();
-        for entry in &self.entries {
-            let best = entry
-                .label
-                .iter()
-                .chain(&entry.aliases)
-                .filter_map(|label| word_match(label, &text).map(|q| (q, label.as_str())))
-                .min_by_key(|(q, label)| (*q, label.len()));
-            if let Some((quality, label)) = best {
-                found.push((quality, entry, label));
-            }
-        }
-        found.sort_by(|a, b| {
-            (a.1.minor, a.0, a.2.len(), a.2).cmp(&(b.1.minor, b.0, b.2.len(), b.2))
-        });
-        found.into_iter().map(|(_, e, l)| (e, l)).collect()
-    }
-}
-
-/// 0 when `label` starts with `text`, 1 when one of its words does; `text` is lower case.
-fn word_match(label: &str, text: &str) -> Option<u8> {
-    let lower = label.to_lowercase();
-    if lower.starts_with(text) {
-        return Some(0);
-    }
-    lower
-        .match_indices(text)
-        .any(|(i, _)| {
-            lower[..i]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-        })
-        .then_some(1)
-}
-
-/// The rows of a SELECT query on the dataset.
-fn select(
-    dataset: &Dataset,
-    settings: &Settings,
-    text: &str,
-) -> crate::Result<Vec<Vec<Option<Term>>>> {
-    let source = Source {
-        origin: "completion".to_owned(),
-        text: text.to_owned(),
-    };
-    let prepared = settings.prepare_query(&source, None)?;
-    match dataset.query(prepared, &source.origin)? {
-        QueryResults::Solutions(solutions) => Ok(solutions
-            .filter_map(Result::ok)
-            .map(|s| s.values().to_vec())
-            .collect()),
-        _ => Ok(Vec::new()),
-    }
-}
 
 /// The rustyline helper.
 pub struct ReplHelper {
@@ -257,7 +90,7 @@ impl ReplHelper {
     fn is_complete(&self, text: &str) -> bool {
         self.settings
             .read()
-            .map_or(true, |s| statements::is_complete(text, &s))
+            .map_or(true, |s| split::is_complete(text, &s))
     }
 
     fn vocabulary(&self) -> Option<Rc<Vocabulary>> {
@@ -420,7 +253,7 @@ fn word_start(before: &str) -> usize {
 
 /// Variables used elsewhere in the statement that start with `word`.
 fn variables(line: &str, word_start: usize, word: &str) -> Vec<Pair> {
-    let mut names: Vec<String> = statements::tokens(line)
+    let mut names: Vec<String> = lexer::tokens(line)
         .into_iter()
         .filter(|t| t.kind == TokenKind::Variable && t.start != word_start)
         .map(|t| format!("{}{}", &word[..1], &t.text(line)[1..]))
@@ -498,7 +331,7 @@ fn on_command_line(line: &str, pos: usize, settings: &Settings) -> Option<usize>
         || current
             .strip_prefix('.')
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic()));
-    (is_command && statements::is_complete(&line[..line_start], settings)).then_some(line_start)
+    (is_command && split::is_complete(&line[..line_start], settings)).then_some(line_start)
 }
 
 impl Completer for ReplHelper {
@@ -549,7 +382,7 @@ impl Hinter for ReplHelper {
             return Some(hint);
         }
         // A `;` typed after a comment would be part of it.
-        if statements::tokens(line)
+        if lexer::tokens(line)
             .iter()
             .rev()
             .find(|t| t.kind != TokenKind::Space)
@@ -558,11 +391,11 @@ impl Hinter for ReplHelper {
             return None;
         }
         let settings = self.settings.read().ok()?;
-        let last = statements::split(line, &settings).pop()?;
-        let lacks_semicolon = last.kind == statements::ChunkKind::Statement
+        let last = split::split(line, &settings).pop()?;
+        let lacks_semicolon = last.kind == split::ChunkKind::Statement
             && !last.complete
             && matches!(
-                statements::completeness(&last.text, &settings),
+                split::completeness(&last.text, &settings),
                 Completeness::Complete(_)
             );
         lacks_semicolon.then(|| ";".to_owned())
@@ -631,7 +464,7 @@ fn style(kind: TokenKind) -> Option<&'static str> {
 /// The buffer with colors (when `color`) and continuation prompts.
 pub fn highlight(line: &str, color: bool) -> String {
     let mut out = String::with_capacity(line.len() * 2);
-    let tokens = statements::tokens(line);
+    let tokens = lexer::tokens(line);
     // Dot-command lines are not SPARQL: their name in bold, the rest plain (but for `.explain`).
     let mut plain_until = 0;
     let mut i = 0;
@@ -716,20 +549,18 @@ impl ConditionalEventHandler for EnterHandler {
         let complete = self
             .settings
             .read()
-            .map_or(true, |s| statements::is_complete(line, &s));
+            .map_or(true, |s| split::is_complete(line, &s));
         if complete {
             return Some(Cmd::AcceptOrInsertLine {
                 accept_in_the_middle: true,
             });
         }
-        let in_long_string = statements::tokens(&line[..ctx.pos()])
-            .last()
-            .is_some_and(|t| {
-                let text = t.text(line);
-                t.kind == TokenKind::String
-                    && (text.starts_with("'''") || text.starts_with("\"\"\""))
-                    && (text.len() < 6 || !(text.ends_with("'''") || text.ends_with("\"\"\"")))
-            });
+        let in_long_string = lexer::tokens(&line[..ctx.pos()]).last().is_some_and(|t| {
+            let text = t.text(line);
+            t.kind == TokenKind::String
+                && (text.starts_with("'''") || text.starts_with("\"\"\""))
+                && (text.len() < 6 || !(text.ends_with("'''") || text.ends_with("\"\"\"")))
+        });
         Some(if in_long_string {
             Cmd::Insert(1, "\n".to_owned())
         } else {
@@ -741,90 +572,6 @@ impl ConditionalEventHandler for EnterHandler {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn vocabulary() -> Vocabulary {
-        let entry = |iri: &str, label: Option<&str>, aliases: &[&str], minor: bool| Entry {
-            iri: iri.to_owned(),
-            label: label.map(str::to_owned),
-            aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
-            minor,
-        };
-        Vocabulary::new(vec![
-            entry(
-                "https://w3id.org/ffkg/id/country/TUN",
-                Some("Tunisia"),
-                &[],
-                false,
-            ),
-            entry(
-                "https://w3id.org/ffkg/id/country/TUR",
-                Some("Turkey"),
-                &[],
-                false,
-            ),
-            entry(
-                "https://w3id.org/ffkg/id/place/tunis",
-                Some("Tunis"),
-                &[],
-                false,
-            ),
-            entry(
-                "https://w3id.org/ffkg/id/organization/islamic-state",
-                Some("Islamic State"),
-                &["ISIS", "Daesh"],
-                false,
-            ),
-            entry(
-                "https://w3id.org/ffkg/id/figure/x-tun-fighters",
-                Some("Tunisia: foreign fighters"),
-                &[],
-                true,
-            ),
-            entry(&format!("{FF}Figure"), Some("Figure"), &[], false),
-            entry(&format!("{FF}figureOf"), None, &[], false),
-        ])
-    }
-
-    #[test]
-    fn finds_names_by_the_start_of_a_word() {
-        let v = vocabulary();
-        let names: Vec<&str> = v
-            .by_label("tunis")
-            .iter()
-            .map(|(e, _)| e.iri.as_str())
-            .collect();
-        assert_eq!(
-            names,
-            vec![
-                "https://w3id.org/ffkg/id/place/tunis",
-                "https://w3id.org/ffkg/id/country/TUN",
-                "https://w3id.org/ffkg/id/figure/x-tun-fighters",
-            ]
-        );
-        let (entry, matched) = v.by_label("daesh")[0];
-        assert_eq!(
-            (entry.label.as_deref(), matched),
-            (Some("Islamic State"), "Daesh")
-        );
-        assert_eq!(v.by_label("state").len(), 1);
-        // Inside a word is not a match.
-        assert!(v.by_label("unis").is_empty());
-    }
-
-    #[test]
-    fn finds_names_under_a_namespace() {
-        let v = vocabulary();
-        let names: Vec<&str> = v
-            .by_name(FF, "fig")
-            .iter()
-            .map(|e| e.iri.as_str())
-            .collect();
-        assert_eq!(names, vec![format!("{FF}Figure"), format!("{FF}figureOf")]);
-        assert_eq!(
-            v.by_name("https://w3id.org/ffkg/id/country/", "TU").len(),
-            2
-        );
-    }
 
     #[test]
     fn completes_keywords_functions_and_prefixes_in_the_case_typed() {

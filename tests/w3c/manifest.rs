@@ -2,7 +2,7 @@
 //! queried with SPARQL for its entries, their kind, action files and expected results.
 
 use anyhow::{Context, Result, bail};
-use ffkg::graph::file_url;
+use ffkg::data::graph::file_url;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::Term;
 use oxigraph::sparql::{QueryResults, QuerySolution, SparqlEvaluator};

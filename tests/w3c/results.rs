@@ -4,7 +4,7 @@
 //! literals by value, graphs and datasets up to blank-node isomorphism.
 
 use anyhow::{Context, Result, bail};
-use ffkg::graph::file_url;
+use ffkg::data::graph::file_url;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::dataset::CanonicalizationAlgorithm;
 use oxigraph::model::vocab::{rdf, xsd};

@@ -6,13 +6,14 @@
 use crate::manifest::{DatasetFiles, Kind, TestCase};
 use crate::results::{self, Answer};
 use anyhow::{Context, Result, anyhow, bail};
-use ffkg::dataset::Dataset;
-use ffkg::format::Format;
-use ffkg::graph::{DatasetSpec, file_url};
-use ffkg::prefixes::PrefixMap;
-use ffkg::render::{RenderOptions, write_results};
+use ffkg::data::dataset::Dataset;
+use ffkg::data::graph::{DatasetSpec, file_url};
+use ffkg::output::RenderOptions;
+use ffkg::output::format::Format;
+use ffkg::output::render::write_results;
+use ffkg::output::table::TableOptions;
+use ffkg::sparql::prefixes::PrefixMap;
 use ffkg::sparql::{Settings, Source};
-use ffkg::table::TableOptions;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::PreparedSparqlQuery;
 use oxigraph::sparql::results::QueryResultsFormat;
@@ -155,9 +156,9 @@ fn render(
     format: Format,
 ) -> Result<(Vec<u8>, Format)> {
     let results = dataset.query(prepared, origin)?;
-    let format = match ffkg::sparql::result_kind(&results) {
-        ffkg::format::ResultKind::Solutions => format,
-        ffkg::format::ResultKind::Graph => Format::Turtle,
+    let format = match &results {
+        oxigraph::sparql::QueryResults::Graph(_) => Format::Turtle,
+        _ => format,
     };
     let prefixes = PrefixMap::empty();
     let options = RenderOptions {

@@ -9,11 +9,11 @@
 //! graph (their named graphs, in N-Quads or TriG, stay named); `--named` files go into a named
 //! graph of their own, as in Jena's `arq`.
 
+use crate::data::prebuilt::Prebuilt;
 use crate::error::{Error, Position, Result};
-use crate::format::{Format, rdf_format_for_input};
 use crate::infer::Reasoning;
-use crate::prebuilt::Prebuilt;
-use crate::prefixes::GRAPH;
+use crate::output::format::{Format, rdf_format_for_input};
+use crate::sparql::prefixes::GRAPH;
 use flate2::read::MultiGzDecoder;
 use oxigraph::io::{RdfParseError, RdfParser};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, QuadRef, Triple};
@@ -22,7 +22,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// One file of the embedded graph (build.rs prebuilds them all into [`crate::prebuilt`]).
+/// One file of the embedded graph (build.rs prebuilds them all into [`crate::data::prebuilt`]).
 #[derive(Debug)]
 pub struct EmbeddedFile {
     /// Its path in the repository, e.g. `data/countries.ttl`.
@@ -42,7 +42,7 @@ impl EmbeddedFile {
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// The SHACL shapes the embedded graph must satisfy (used by `check`, not part of the dataset).
-pub const SHAPES: &str = include_str!("../ontology/shapes.ttl");
+pub const SHAPES: &str = include_str!("../../ontology/shapes.ttl");
 
 /// The version of the embedded graph; a test checks it equals the ontology's owl:versionInfo.
 pub const VERSION: &str = "0.1.0";
@@ -80,7 +80,7 @@ impl DatasetSpec {
 
 /// Builds an in-memory store from `spec`.
 pub fn build(spec: &DatasetSpec) -> Result<Store> {
-    let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
+    let store = Store::new().map_err(Error::store)?;
     // With a user's files, reasoning runs over the merge (so the ontology applies to their
     // triples and theirs to it) and finds the embedded graph's entailments again: copying the
     // prebuilt ones first would only be work undone.
@@ -129,7 +129,7 @@ pub fn load_embedded(store: &Store, reasoning: Reasoning) -> Result<()> {
             );
             [quad, default]
         });
-    store.extend(quads).map_err(|e| Error::Store(e.to_string()))
+    store.extend(quads).map_err(Error::store)
 }
 
 /// Computes the entailments of the store's default graph at `level` and adds those it lacks to
@@ -139,7 +139,7 @@ pub fn materialise(store: &Store, level: Reasoning) -> Result<u64> {
     if level == Reasoning::None {
         return Ok(0);
     }
-    let store_err = |e: oxigraph::store::StorageError| Error::Store(e.to_string());
+    let store_err = |e: oxigraph::store::StorageError| Error::store(e);
     let inferred = inferred_graph();
     // Without an inferred graph yet, everything in the default graph is asserted.
     let has_inferred = store.contains_named_graph(&inferred).map_err(store_err)?;
@@ -164,7 +164,7 @@ pub fn entailments(
     level: Reasoning,
     mut keep: impl FnMut(oxigraph::model::TripleRef<'_>) -> bool,
 ) -> Vec<Triple> {
-    let bar = crate::store::progress(asserted.len() as u64, "reasoning", 100_000);
+    let bar = crate::output::progress::triples(asserted.len() as u64, "reasoning", 100_000);
     let mut new = Vec::new();
     crate::infer::for_each_entailment(
         asserted.iter().map(Triple::as_ref),
@@ -190,12 +190,12 @@ pub fn add_entailments(store: &Store, triples: Vec<Triple>) -> Result<()> {
             t.in_graph(GraphName::DefaultGraph),
         ]
     });
-    store.extend(quads).map_err(|e| Error::Store(e.to_string()))
+    store.extend(quads).map_err(Error::store)
 }
 
 /// Removes the entailments: `graph:inferred` and its triples from the default graph.
 pub fn forget_entailments(store: &Store) -> Result<()> {
-    let store_err = |e: oxigraph::store::StorageError| Error::Store(e.to_string());
+    let store_err = |e: oxigraph::store::StorageError| Error::store(e);
     let inferred = inferred_graph();
     let quads: Vec<Quad> = store
         .quads_for_pattern(None, None, None, Some(inferred.as_ref().into()))
@@ -275,7 +275,7 @@ pub fn file_url(path: &Path) -> Result<NamedNode> {
 pub fn loader_error(path: &Path, error: LoaderError) -> Error {
     match error {
         LoaderError::Parsing(e) => data_error(&path.display().to_string(), e),
-        LoaderError::Storage(e) => Error::Store(e.to_string()),
+        LoaderError::Storage(e) => Error::store(e),
         LoaderError::InvalidBaseIri { iri, error } => {
             Error::usage(format!("{}: bad base IRI {iri}: {error}", path.display()))
         }

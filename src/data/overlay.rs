@@ -4,10 +4,10 @@
 //! a triple the embedded graph already holds is dropped from the store when the files are
 //! loaded, so the union still counts each triple once.
 
+use crate::data::graph::inferred_graph;
+use crate::data::prebuilt::{InternalTerm, Prebuilt};
 use crate::error::{Error, Result};
-use crate::graph::inferred_graph;
 use crate::infer::Reasoning;
-use crate::prebuilt::{InternalTerm, Prebuilt};
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, QuadRef, Term,
     Triple,
@@ -31,7 +31,7 @@ impl std::fmt::Debug for Overlay {
 }
 
 fn store_error(e: StorageError) -> Error {
-    Error::Store(e.to_string())
+    Error::store(e)
 }
 
 impl Overlay {
@@ -118,7 +118,7 @@ impl Overlay {
             .collect::<std::result::Result<_, _>>()
             .map_err(store_error)?;
         let asserted: Vec<Triple> = asserted_base.chain(asserted_top).collect();
-        let new = crate::graph::entailments(&asserted, level, |triple| {
+        let new = crate::data::graph::entailments(&asserted, level, |triple| {
             !self.base_contains(QuadRef::new(
                 triple.subject,
                 triple.predicate,
@@ -126,7 +126,7 @@ impl Overlay {
                 GraphNameRef::DefaultGraph,
             ))
         });
-        crate::graph::add_entailments(&self.top, new)
+        crate::data::graph::add_entailments(&self.top, new)
     }
 
     /// Every quad: the store's, then the embedded graph's (each in the graph of its file).
@@ -152,7 +152,7 @@ impl Overlay {
 
     /// The named graphs of both sides.
     pub fn named_graphs(&self) -> Result<Vec<NamedNode>> {
-        let mut graphs: Vec<NamedNode> = crate::graph::EMBEDDED
+        let mut graphs: Vec<NamedNode> = crate::data::graph::EMBEDDED
             .iter()
             .map(|f| f.graph_iri())
             .collect();

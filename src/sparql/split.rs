@@ -1,7 +1,6 @@
 //! Splitting text into statements: SPARQL queries and updates ended by `;`, and dot-command
 //! lines. The SPARQL parser decides where a statement ends, so a `;` in a predicate list, a
 //! GROUP_CONCAT separator, an update sequence, a string, an IRI or a comment never splits one.
-//! Also a small SPARQL lexer, shared with the REPL's highlighter and completer.
 //!
 //! The rule: a `;` inside brackets, strings, IRIs or comments is SPARQL's (predicate lists,
 //! GROUP_CONCAT separators). Outside them, SPARQL has a `;` only between the operations of an
@@ -12,357 +11,11 @@
 //! unfinished. The parser also decides whether an unterminated statement is complete
 //! ([`completeness`]), for hints and for `.explain`, whose query ends with its line.
 
-use crate::error::{Error, Position};
-use crate::sparql::{Settings, Source};
+use super::lexer::{Token, TokenKind, UPDATE_STARTS, run, tokens};
+use super::syntax::offset_of;
+use super::{Kind, Settings, Source};
+use crate::error::Error;
 use oxigraph::model::NamedNode;
-
-/// What a token of SPARQL text is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    /// A SPARQL keyword (`SELECT`, `WHERE`, `a` …), case-insensitive.
-    Keyword,
-    /// A built-in function or aggregate name (`CONTAINS`, `COUNT` …).
-    Function,
-    /// Any other bare word.
-    Word,
-    /// `?name` or `$name`.
-    Variable,
-    /// `<…>`.
-    Iri,
-    /// `prefix:local`, `prefix:` or `:local`.
-    PrefixedName,
-    /// `_:name`.
-    BlankNode,
-    /// A string literal, possibly unterminated.
-    String,
-    Number,
-    /// `@en` after a string.
-    LangTag,
-    /// `# …` to the end of the line.
-    Comment,
-    /// Brackets, `;`, `,`, `.` and the like.
-    Punct,
-    /// `=`, `<=`, `&&`, `^^` …
-    Operator,
-    Space,
-}
-
-/// A token: its kind and byte range in the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Token {
-    pub kind: TokenKind,
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Token {
-    pub fn text<'a>(&self, text: &'a str) -> &'a str {
-        &text[self.start..self.end]
-    }
-
-    /// False for spaces and comments.
-    pub fn is_significant(&self) -> bool {
-        !matches!(self.kind, TokenKind::Space | TokenKind::Comment)
-    }
-}
-
-/// SPARQL keywords, upper case; `a` is matched as written.
-pub const KEYWORDS: &[&str] = &[
-    "ADD",
-    "ALL",
-    "AS",
-    "ASC",
-    "ASK",
-    "BASE",
-    "BIND",
-    "BY",
-    "CLEAR",
-    "CONSTRUCT",
-    "COPY",
-    "CREATE",
-    "DATA",
-    "DEFAULT",
-    "DELETE",
-    "DESC",
-    "DESCRIBE",
-    "DISTINCT",
-    "DROP",
-    "EXISTS",
-    "FALSE",
-    "FILTER",
-    "FROM",
-    "GRAPH",
-    "GROUP",
-    "HAVING",
-    "IN",
-    "INSERT",
-    "INTO",
-    "LIMIT",
-    "LOAD",
-    "MINUS",
-    "MOVE",
-    "NAMED",
-    "NOT",
-    "OFFSET",
-    "OPTIONAL",
-    "ORDER",
-    "PREFIX",
-    "REDUCED",
-    "SELECT",
-    "SEPARATOR",
-    "SERVICE",
-    "SILENT",
-    "TO",
-    "TRUE",
-    "UNDEF",
-    "UNION",
-    "USING",
-    "VALUES",
-    "WHERE",
-    "WITH",
-];
-
-/// Built-in functions and aggregates, as the specification spells them.
-pub const FUNCTIONS: &[&str] = &[
-    "ABS",
-    "AVG",
-    "BNODE",
-    "BOUND",
-    "CEIL",
-    "COALESCE",
-    "CONCAT",
-    "CONTAINS",
-    "COUNT",
-    "DATATYPE",
-    "DAY",
-    "ENCODE_FOR_URI",
-    "FLOOR",
-    "GROUP_CONCAT",
-    "HOURS",
-    "IF",
-    "IRI",
-    "isBLANK",
-    "isIRI",
-    "isLITERAL",
-    "isNUMERIC",
-    "isURI",
-    "LANG",
-    "LANGMATCHES",
-    "LCASE",
-    "MAX",
-    "MD5",
-    "MIN",
-    "MINUTES",
-    "MONTH",
-    "NOW",
-    "RAND",
-    "REGEX",
-    "REPLACE",
-    "ROUND",
-    "SAMPLE",
-    "sameTerm",
-    "SECONDS",
-    "SHA1",
-    "SHA256",
-    "SHA384",
-    "SHA512",
-    "STR",
-    "STRAFTER",
-    "STRBEFORE",
-    "STRDT",
-    "STRENDS",
-    "STRLANG",
-    "STRLEN",
-    "STRSTARTS",
-    "STRUUID",
-    "SUBSTR",
-    "SUM",
-    "TIMEZONE",
-    "TZ",
-    "UCASE",
-    "URI",
-    "UUID",
-    "YEAR",
-];
-
-/// The keywords an update operation starts with.
-const UPDATE_STARTS: &[&str] = &[
-    "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
-];
-
-/// Splits SPARQL text into tokens, spaces and comments included, covering the whole text.
-pub fn tokens(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while let Some(c) = text[start..].chars().next() {
-        let rest = &text[start..];
-        let (kind, len) = match c {
-            c if c.is_whitespace() => (TokenKind::Space, run(rest, char::is_whitespace)),
-            '#' => (TokenKind::Comment, rest.find('\n').unwrap_or(rest.len())),
-            '"' | '\'' => (TokenKind::String, string_len(rest, c)),
-            '<' => match iri_len(rest) {
-                Some(len) => (TokenKind::Iri, len),
-                None => (TokenKind::Operator, operator_len(rest)),
-            },
-            '?' | '$' => match name_len(&rest[1..]) {
-                0 => (TokenKind::Punct, 1),
-                n => (TokenKind::Variable, 1 + n),
-            },
-            '@' => match run(&rest[1..], |c| c.is_ascii_alphanumeric() || c == '-') {
-                0 => (TokenKind::Punct, 1),
-                n => (TokenKind::LangTag, 1 + n),
-            },
-            '_' if rest.starts_with("_:") => (TokenKind::BlankNode, 2 + local_len(&rest[2..])),
-            ':' => (TokenKind::PrefixedName, 1 + local_len(&rest[1..])),
-            c if c.is_ascii_digit() => (TokenKind::Number, number_len(rest)),
-            '.' if rest[1..].starts_with(|c: char| c.is_ascii_digit()) => {
-                (TokenKind::Number, number_len(rest))
-            }
-            c if c.is_alphabetic() || c == '_' => word(rest),
-            '{' | '}' | '(' | ')' | '[' | ']' | ';' | ',' | '.' => (TokenKind::Punct, 1),
-            _ => (TokenKind::Operator, operator_len(rest)),
-        };
-        let len = len.max(c.len_utf8());
-        out.push(Token {
-            kind,
-            start,
-            end: start + len,
-        });
-        start += len;
-    }
-    out
-}
-
-/// The length of the leading run of characters that satisfy `f`.
-fn run(text: &str, f: impl Fn(char) -> bool) -> usize {
-    text.find(|c| !f(c)).unwrap_or(text.len())
-}
-
-/// A string literal, short or long, up to its closing quote; an unterminated short string
-/// stops before the end of its line, a long one at the end of the text.
-fn string_len(text: &str, quote: char) -> usize {
-    let triple: String = std::iter::repeat_n(quote, 3).collect();
-    let long = text.starts_with(&triple);
-    let mut chars = text.char_indices().skip(if long { 3 } else { 1 });
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '\n' if !long => return i,
-            c if c == quote => {
-                if !long {
-                    return i + 1;
-                }
-                if text[i..].starts_with(&triple) {
-                    return i + 3;
-                }
-            }
-            _ => {}
-        }
-    }
-    text.len()
-}
-
-/// `<…>` when it is an IRI (no spaces or forbidden characters before `>`), else `None`: then
-/// `<` is the less-than operator.
-fn iri_len(text: &str) -> Option<usize> {
-    for (i, c) in text.char_indices().skip(1) {
-        match c {
-            '>' => return Some(i + 1),
-            '<' | '"' | '{' | '}' | '|' | '^' | '`' | '\\' => return None,
-            c if c.is_whitespace() || c.is_control() => return None,
-            _ => {}
-        }
-    }
-    None
-}
-
-fn operator_len(text: &str) -> usize {
-    if ["<=", ">=", "!=", "&&", "||", "^^"]
-        .iter()
-        .any(|op| text.starts_with(op))
-    {
-        2
-    } else {
-        text.chars().next().map_or(1, char::len_utf8)
-    }
-}
-
-/// A variable's name: letters, digits and `_`.
-fn name_len(text: &str) -> usize {
-    run(text, |c| c.is_alphanumeric() || c == '_')
-}
-
-/// The local part of a prefixed name: name characters, `.` inside (not last), `:`, `-`,
-/// `%xx` and `\`-escapes.
-fn local_len(text: &str) -> usize {
-    let mut end = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            c if c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.' | '%') => {
-                end = i + c.len_utf8();
-            }
-            '\\' => match chars.next() {
-                Some((j, e)) => end = j + e.len_utf8(),
-                None => break,
-            },
-            _ => break,
-        }
-    }
-    // A final dot ends the triple, it is not part of the name.
-    text[..end].trim_end_matches('.').len()
-}
-
-fn number_len(text: &str) -> usize {
-    let digits = |s: &str| run(s, |c| c.is_ascii_digit());
-    let mut len = digits(text);
-    let rest = &text[len..];
-    if rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
-        len += 1 + digits(&rest[1..]);
-    }
-    let rest = &text[len..];
-    if rest.starts_with(['e', 'E']) {
-        let sign = usize::from(rest[1..].starts_with(['+', '-']));
-        let exp = digits(&rest[1 + sign..]);
-        if exp > 0 {
-            len += 1 + sign + exp;
-        }
-    }
-    len
-}
-
-/// A bare word (keyword, function or other) or a prefixed name `prefix:local`.
-fn word(text: &str) -> (TokenKind, usize) {
-    let prefix = run(text, |c| {
-        c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
-    });
-    let prefix = text[..prefix].trim_end_matches('.').len();
-    if text[prefix..].starts_with(':') {
-        return (
-            TokenKind::PrefixedName,
-            prefix + 1 + local_len(&text[prefix + 1..]),
-        );
-    }
-    let len = run(text, |c| c.is_alphanumeric() || c == '_');
-    let word = &text[..len];
-    let kind = if word == "a" || KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word)) {
-        TokenKind::Keyword
-    } else if FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(word)) {
-        TokenKind::Function
-    } else {
-        TokenKind::Word
-    };
-    (kind, len)
-}
-
-/// Whether a statement is a query or an update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Query,
-    Update,
-}
 
 /// What the parser says about a text so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -381,11 +34,11 @@ pub fn completeness(text: &str, settings: &Settings) -> Completeness {
         origin: String::new(),
         text: text.to_owned(),
     };
-    let query = match settings.prepare_query(&source, None) {
+    let query = match settings.parse_query(&source) {
         Ok(_) => return Completeness::Complete(Kind::Query),
         Err(e) => e,
     };
-    let update = match settings.prepare_update(&source, None) {
+    let update = match settings.parse_update(&source) {
         Ok(_) => return Completeness::Complete(Kind::Update),
         Err(e) => e,
     };
@@ -402,47 +55,12 @@ pub fn completeness(text: &str, settings: &Settings) -> Completeness {
     }
 }
 
-/// Parses a statement as a query or an update, whichever it is; when it is neither, the error
-/// of the parse that got further (what the user most likely meant).
-pub fn classify(source: &Source, settings: &Settings) -> Result<Kind, Error> {
-    let query = match settings.prepare_query(source, None) {
-        Ok(_) => return Ok(Kind::Query),
-        Err(e) => e,
-    };
-    let update = match settings.prepare_update(source, None) {
-        Ok(_) => return Ok(Kind::Update),
-        Err(e) => e,
-    };
-    let reach = |e: &Error| error_offset(&source.text, e);
-    Err(if reach(&update) > reach(&query) {
-        update
-    } else {
-        query
-    })
-}
-
 /// The byte offset a syntax error points at.
 fn error_offset(text: &str, error: &Error) -> Option<usize> {
     match error {
         Error::QuerySyntax { position, .. } => Some(offset_of(text, *position)),
         _ => None,
     }
-}
-
-/// The byte offset of a 1-based line and column (in characters).
-pub fn offset_of(text: &str, position: Position) -> usize {
-    let mut offset = 0;
-    for _ in 1..position.line {
-        match text[offset..].find('\n') {
-            Some(n) => offset += n + 1,
-            None => return text.len(),
-        }
-    }
-    let column = usize::try_from(position.column.saturating_sub(1)).unwrap_or(usize::MAX);
-    text[offset..]
-        .char_indices()
-        .nth(column)
-        .map_or(text.len(), |(i, _)| offset + i)
 }
 
 /// What a chunk of input is.
@@ -920,25 +538,6 @@ mod tests {
     }
 
     #[test]
-    fn classify_reports_the_error_of_the_intended_kind() {
-        let s = settings();
-        let source = |t: &str| Source::inline(1, t);
-        assert_eq!(classify(&source("ASK {}"), &s).ok(), Some(Kind::Query));
-        assert_eq!(
-            classify(&source("DELETE WHERE { ?s ?p ?o }"), &s).ok(),
-            Some(Kind::Update)
-        );
-        // A broken update: the update parser got further, so its error is the one shown.
-        let Err(Error::QuerySyntax { position, .. }) = classify(
-            &source("INSERT DATA { <http://e.org/a> <http://e.org/p> }"),
-            &s,
-        ) else {
-            panic!("expected a positioned syntax error");
-        };
-        assert!(position.column > 40, "{position}");
-    }
-
-    #[test]
     fn finds_declared_prefixes() {
         assert_eq!(
             declared_prefixes(
@@ -951,54 +550,5 @@ mod tests {
         );
         // Text in a string is not a declaration.
         assert!(declared_prefixes("SELECT * { ?s ?p \"PREFIX x: <http://x/>\" }").is_empty());
-    }
-
-    #[test]
-    fn lexes_the_parts_of_a_query() {
-        let text =
-            "SELECT ?x WHERE { ?x a ff:Figure ; rdfs:label \"a\"@en . FILTER(?n <= 3.5e2) } # c";
-        let kinds: Vec<(TokenKind, &str)> = tokens(text)
-            .into_iter()
-            .filter(Token::is_significant)
-            .map(|t| (t.kind, t.text(text)))
-            .collect();
-        use TokenKind::*;
-        assert_eq!(
-            kinds,
-            vec![
-                (Keyword, "SELECT"),
-                (Variable, "?x"),
-                (Keyword, "WHERE"),
-                (Punct, "{"),
-                (Variable, "?x"),
-                (Keyword, "a"),
-                (PrefixedName, "ff:Figure"),
-                (Punct, ";"),
-                (PrefixedName, "rdfs:label"),
-                (String, "\"a\""),
-                (LangTag, "@en"),
-                (Punct, "."),
-                (Keyword, "FILTER"),
-                (Punct, "("),
-                (Variable, "?n"),
-                (Operator, "<="),
-                (Number, "3.5e2"),
-                (Punct, ")"),
-                (Punct, "}"),
-            ]
-        );
-        // Tokens cover the text exactly, even odd input.
-        for odd in [
-            "\"unterminated",
-            "<not an iri",
-            "ü€ ?",
-            "'''long\n",
-            "a.b:c. x",
-        ] {
-            let toks = tokens(odd);
-            assert_eq!(toks.first().map(|t| t.start), Some(0));
-            assert_eq!(toks.last().map(|t| t.end), Some(odd.len()));
-            assert!(toks.windows(2).all(|w| w[0].end == w[1].start));
-        }
     }
 }

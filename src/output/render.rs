@@ -1,10 +1,9 @@
 //! Streaming query results and datasets to any writer, in every format of [`Format`].
 
+use super::{RenderOptions, Written, table};
 use crate::error::{Error, Result};
-use crate::format::Format;
-use crate::prefixes::PrefixMap;
-use crate::sparql::evaluation_error;
-use crate::table::{self, TableOptions};
+use crate::output::format::Format;
+use crate::sparql::prefixes::PrefixMap;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, GraphNameRef, NamedOrBlankNode, Quad, Term, vocab::xsd};
 use oxigraph::sparql::QueryResults;
@@ -12,32 +11,13 @@ use oxigraph::sparql::results::QueryResultsSerializer;
 use oxigraph::store::Store;
 use std::io::{self, Write};
 
-/// Where results go and how they look.
-#[derive(Debug, Clone)]
-pub struct RenderOptions<'a> {
-    pub format: Format,
-    pub prefixes: &'a PrefixMap,
-    pub table: TableOptions,
-    /// Names the output in error messages (`<stdout>` or the file).
-    pub output_name: &'a str,
-}
-
-/// What was written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// Solutions or triples in the result.
-    pub rows: u64,
-    /// Rows a table held back because of its row limit.
-    pub hidden: u64,
-}
-
 /// Writes query results in `options.format`, row by row, and flushes.
 pub fn write_results<W: Write>(
     results: QueryResults<'static>,
     options: &RenderOptions<'_>,
     origin: &str,
     mut writer: W,
-) -> Result<Summary> {
+) -> Result<Written> {
     let io_err = |e: io::Error| Error::io(options.output_name, e);
     let summary = match results {
         QueryResults::Boolean(value) => {
@@ -49,7 +29,7 @@ pub fn write_results<W: Write>(
                 }
                 None => writeln!(writer, "{value}").map_err(io_err)?,
             }
-            Summary { rows: 1, hidden: 0 }
+            Written { rows: 1, hidden: 0 }
         }
         QueryResults::Solutions(solutions) => match options.format.results_format() {
             Some(format) => {
@@ -58,12 +38,12 @@ pub fn write_results<W: Write>(
                     .map_err(io_err)?;
                 let mut rows = 0;
                 for solution in solutions {
-                    let solution = solution.map_err(|e| evaluation_error(origin, e))?;
+                    let solution = solution.map_err(|e| Error::from_evaluation(origin, e))?;
                     serializer.serialize(&solution).map_err(io_err)?;
                     rows += 1;
                 }
                 serializer.finish().map_err(io_err)?;
-                Summary { rows, hidden: 0 }
+                Written { rows, hidden: 0 }
             }
             None => table::write_table(solutions, options, origin, &mut writer)?,
         },
@@ -71,7 +51,7 @@ pub fn write_results<W: Write>(
             let rdf_format = options.format.rdf_format().ok_or_else(|| {
                 Error::usage(format!("format '{}' cannot hold a graph", options.format))
             })?;
-            let mut triples = triples.map(|t| t.map_err(|e| evaluation_error(origin, e)));
+            let mut triples = triples.map(|t| t.map_err(|e| Error::from_evaluation(origin, e)));
             let head: Vec<Quad> = triples
                 .by_ref()
                 .take(PREFIX_SCAN)
@@ -89,7 +69,7 @@ pub fn write_results<W: Write>(
                 rows += 1;
             }
             serializer.finish().map_err(io_err)?;
-            Summary { rows, hidden: 0 }
+            Written { rows, hidden: 0 }
         }
     };
     writer.flush().map_err(io_err)?;
@@ -148,7 +128,7 @@ pub fn write_store<W: Write>(
     output_name: &str,
     writer: W,
 ) -> Result<u64> {
-    let store_err = |e: oxigraph::store::StorageError| Error::Store(e.to_string());
+    let store_err = |e: oxigraph::store::StorageError| Error::store(e);
     let quads: Box<dyn Iterator<Item = Result<Quad>>> = if format.holds_datasets() {
         Box::new(store.iter().map(move |q| q.map_err(store_err)))
     } else {
@@ -181,7 +161,7 @@ pub fn write_quads<W: Write>(
     let rdf_format = format.rdf_format().ok_or_else(|| {
         Error::usage(format!(
             "format '{format}' is for query results: a dump needs one of {}",
-            crate::format::names(&crate::format::GRAPH_FORMATS)
+            crate::output::format::names(&crate::output::format::GRAPH_FORMATS)
         ))
     })?;
     let io_err = |e: io::Error| Error::io(output_name, e);

@@ -1,14 +1,14 @@
 //! The persistent on-disk store (RocksDB, behind the `rocksdb` feature): opening it and bulk
 //! loading files with a progress bar and a triples-per-second report.
 
+use crate::data::graph::{decode, file_url, loader_error};
 use crate::error::{Error, Result};
-use crate::format::{Format, rdf_format_for_input};
-use crate::graph::{decode, file_url, loader_error};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::output::format::{Format, rdf_format_for_input};
+use indicatif::ProgressBar;
 use oxigraph::io::RdfParser;
 use oxigraph::model::NamedNode;
 use oxigraph::store::Store;
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -27,7 +27,7 @@ pub fn unavailable() -> Error {
 /// Opens (creating if needed) the store in `dir`.
 #[cfg(feature = "rocksdb")]
 pub fn open(dir: &Path) -> Result<Store> {
-    Store::open(dir).map_err(|e| Error::Store(format!("{}: {e}", dir.display())))
+    Store::open(dir).map_err(|e| Error::store(format!("{}: {e}", dir.display())))
 }
 
 /// Without the feature there is no persistent store.
@@ -81,7 +81,7 @@ pub fn bulk_load(
                 .map_err(|e| Error::io(p, e))
         })
         .sum::<Result<u64>>()?;
-    let bar = progress_bar(total_bytes);
+    let bar = crate::output::progress::bytes(total_bytes);
     let mut triples = 0;
     for path in files {
         let (rdf_format, gzipped) = rdf_format_for_input(path, format)?;
@@ -111,7 +111,7 @@ pub fn bulk_load(
             .map_err(|e| loader_error(path, e))?;
         loader
             .commit()
-            .map_err(|e| Error::Store(format!("{}: {e}", path.display())))?;
+            .map_err(|e| Error::store(format!("{}: {e}", path.display())))?;
         triples += count;
     }
     bar.finish_and_clear();
@@ -120,37 +120,6 @@ pub fn bulk_load(
         bytes: total_bytes,
         elapsed: start.elapsed(),
     })
-}
-
-fn progress_bar(total: u64) -> ProgressBar {
-    let bar = ProgressBar::new(total);
-    if std::io::stderr().is_terminal() {
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-    } else {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar
-}
-
-/// A bar counting `total` items for a long step, drawn on a terminal only, and only when the
-/// step is large enough to be worth watching (`total` at least `threshold`).
-pub fn progress(total: u64, what: &str, threshold: u64) -> ProgressBar {
-    if total < threshold || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{what} {{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{human_pos}}/{{human_len}} triples ({{per_sec}})"
-        ))
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
 }
 
 /// Counts bytes read into the progress bar.

@@ -16,7 +16,7 @@ pub enum ResultKind {
 }
 
 /// Every output format of ffkg: the first five for solutions, the rest for graphs and datasets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// Aligned text table for people (solutions).
     Table,
@@ -29,21 +29,16 @@ pub enum Format {
     /// SPARQL Query Results XML (solutions).
     Xml,
     /// Turtle (graphs).
-    #[value(alias = "ttl")]
     Turtle,
     /// N-Triples (graphs).
-    #[value(alias = "nt")]
     Ntriples,
     /// N-Quads (datasets: keeps named graphs).
-    #[value(alias = "nq")]
     Nquads,
     /// TriG (datasets: keeps named graphs).
     Trig,
     /// JSON-LD (graphs).
-    #[value(alias = "json-ld")]
     Jsonld,
     /// RDF/XML (graphs).
-    #[value(alias = "rdf", alias = "owl")]
     Rdfxml,
 }
 
@@ -80,12 +75,28 @@ impl Format {
 
     /// Parses a format name or one of its aliases (as `--format` and `.format` accept them).
     pub fn from_name(name: &str) -> Result<Self> {
-        <Self as clap::ValueEnum>::from_str(name, true).map_err(|_| {
-            Error::usage(format!(
-                "unknown format '{name}': valid formats are {}",
-                names(&Self::ALL)
-            ))
-        })
+        let name = name.to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|f| f.name() == name || f.aliases().contains(&name.as_str()))
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "unknown format '{name}': valid formats are {}",
+                    names(&Self::ALL)
+                ))
+            })
+    }
+
+    /// Other names a format is known by (`ttl`, `nt`, `json-ld` …).
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::Turtle => &["ttl"],
+            Self::Ntriples => &["nt"],
+            Self::Nquads => &["nq"],
+            Self::Jsonld => &["json-ld"],
+            Self::Rdfxml => &["rdf", "owl"],
+            _ => &[],
+        }
     }
 
     pub fn kind(self) -> ResultKind {

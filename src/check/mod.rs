@@ -9,17 +9,18 @@
 //! alternatives, and SHACL-SPARQL sh:sparql constraints whose sh:select binds ?this. A shape
 //! that uses anything else is reported as unsupported rather than silently skipped.
 
-use crate::dataset::Dataset;
+use crate::data::dataset::Dataset;
+use crate::data::graph::SHAPES;
+use crate::data::prebuilt::Prebuilt;
+use crate::engine;
 use crate::error::{Error, Result};
-use crate::graph::SHAPES;
-use crate::prebuilt::Prebuilt;
-use crate::prefixes::{FF, PrefixMap};
+use crate::output::table::display_term;
+use crate::sparql::prefixes::{FF, PrefixMap};
 use crate::sparql::{Settings, Source};
-use crate::table::display_term;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Graph, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef};
-use oxigraph::sparql::QueryResults;
+use oxigraph::sparql::CancellationToken;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write as _;
 
@@ -114,7 +115,8 @@ fn parse_shapes() -> Result<Graph> {
         .without_named_graphs()
         .for_slice(SHAPES)
     {
-        let quad = triple.map_err(|e| crate::graph::data_error("ontology/shapes.ttl", e.into()))?;
+        let quad =
+            triple.map_err(|e| crate::data::graph::data_error("ontology/shapes.ttl", e.into()))?;
         graph.insert(quad.as_ref());
     }
     Ok(graph)
@@ -594,27 +596,18 @@ fn select_pairs(
     query: &str,
     origin: &str,
 ) -> Result<Vec<(Term, Option<Term>)>> {
-    let source = Source {
-        origin: format!("shape {origin}"),
-        text: query.to_owned(),
-    };
-    let prepared = settings.prepare_query(&source, None)?;
-    let QueryResults::Solutions(solutions) = dataset.query(prepared, &source.origin)? else {
-        return Err(shape_error("a shape query must be a SELECT"));
-    };
-    let first = solutions.variables().first().cloned();
-    let mut rows = Vec::new();
-    for solution in solutions {
-        let solution = solution.map_err(|e| crate::sparql::evaluation_error(&source.origin, e))?;
-        let focus = solution
-            .get("this")
-            .or_else(|| first.as_ref().and_then(|v| solution.get(v)))
-            .cloned();
-        if let Some(focus) = focus {
-            rows.push((focus, solution.get("value").cloned()));
-        }
-    }
-    Ok(rows)
+    let source = Source::new(format!("shape {origin}"), query);
+    let rows = engine::select(dataset, settings, &source, &CancellationToken::new())?;
+    let this = rows.variables.iter().position(|v| v.as_str() == "this");
+    let value = rows.variables.iter().position(|v| v.as_str() == "value");
+    Ok(rows
+        .rows
+        .into_iter()
+        .filter_map(|row| {
+            let focus = row.get(this.unwrap_or(0)).cloned().flatten()?;
+            Some((focus, value.and_then(|i| row.get(i).cloned().flatten())))
+        })
+        .collect())
 }
 
 /// The report as people read it: one line per violation, then a summary.

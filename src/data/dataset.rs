@@ -1,22 +1,26 @@
 //! The session's dataset: what queries, updates, `.load` and dumps run against, whichever way
 //! it was built. The embedded graph alone is queried in place from its prebuilt index (no
 //! start-up cost); with a user's files it is queried with a small store on top of it
-//! ([`crate::overlay`]); a user's files alone, updates and persistent stores use an oxigraph
+//! ([`crate::data::overlay`]); a user's files alone, updates and persistent stores use an oxigraph
 //! store, into which the embedded graph is copied the first time one is needed.
 
+use super::Backend;
+use crate::data::graph::{self, DatasetSpec};
+use crate::data::overlay::Overlay;
+use crate::data::prebuilt::Prebuilt;
+use crate::data::store;
 use crate::error::{Error, Result};
-use crate::format::Format;
-use crate::graph::{self, DatasetSpec};
 use crate::infer::Reasoning;
-use crate::overlay::Overlay;
-use crate::prebuilt::Prebuilt;
-use crate::prefixes::PrefixMap;
-use crate::render;
-use crate::sparql::evaluation_error;
-use crate::store;
+use crate::output::format::Format;
+use crate::output::render;
+use crate::sparql::prefixes::PrefixMap;
 use oxigraph::model::{GraphName, NamedNode, Quad, QuadRef};
-use oxigraph::sparql::{PreparedSparqlQuery, PreparedSparqlUpdate, QueryExplanation, QueryResults};
+use oxigraph::sparql::{
+    CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, QueryExplanation, QueryResults,
+    SparqlEvaluator,
+};
 use oxigraph::store::Store;
+use spargebra::{Query, Update};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -29,7 +33,7 @@ pub enum DatasetChoice {
     Persistent(PathBuf),
 }
 
-enum Backend {
+enum Storage {
     /// The embedded graph, read-only, in place.
     Prebuilt(Prebuilt),
     /// The embedded graph in place with the user's files in a store on top, read-only until an
@@ -41,7 +45,7 @@ enum Backend {
 
 /// A dataset queries run against.
 pub struct Dataset {
-    backend: Backend,
+    backend: Storage,
     /// The entailments kept in `graph:inferred` (always none for a persistent store).
     reasoning: Reasoning,
 }
@@ -49,12 +53,12 @@ pub struct Dataset {
 impl std::fmt::Debug for Dataset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match &self.backend {
-            Backend::Prebuilt(_) => "prebuilt",
-            Backend::Overlay(_) => "prebuilt with files on top",
-            Backend::Store {
+            Storage::Prebuilt(_) => "prebuilt",
+            Storage::Overlay(_) => "prebuilt with files on top",
+            Storage::Store {
                 persistent: true, ..
             } => "persistent store",
-            Backend::Store { .. } => "in-memory store",
+            Storage::Store { .. } => "in-memory store",
         };
         f.debug_struct("Dataset").field("backend", &kind).finish()
     }
@@ -68,26 +72,26 @@ impl Dataset {
                 if spec.embedded && spec.data.is_empty() && spec.named.is_empty() =>
             {
                 (
-                    Backend::Prebuilt(Prebuilt::with_reasoning(spec.reasoning)),
+                    Storage::Prebuilt(Prebuilt::with_reasoning(spec.reasoning)),
                     spec.reasoning,
                 )
             }
             // The embedded graph with files: the files go in a small store on top of it.
             DatasetChoice::Memory(spec) if spec.embedded => {
-                let top = Store::new().map_err(|e| Error::Store(e.to_string()))?;
+                let top = Store::new().map_err(Error::store)?;
                 graph::load_user_files(&top, spec)?;
                 let base = Prebuilt::with_reasoning(spec.reasoning);
-                (Backend::Overlay(Overlay::new(base, top)?), spec.reasoning)
+                (Storage::Overlay(Overlay::new(base, top)?), spec.reasoning)
             }
             DatasetChoice::Memory(spec) => (
-                Backend::Store {
+                Storage::Store {
                     store: graph::build(spec)?,
                     persistent: false,
                 },
                 spec.reasoning,
             ),
             DatasetChoice::Persistent(dir) => (
-                Backend::Store {
+                Storage::Store {
                     store: store::open_existing(dir)?,
                     persistent: true,
                 },
@@ -100,7 +104,7 @@ impl Dataset {
     /// Opens (creating when missing) a persistent store, for updates.
     pub fn open_or_create_store(dir: &Path) -> Result<Self> {
         Ok(Self {
-            backend: Backend::Store {
+            backend: Storage::Store {
                 store: store::open(dir)?,
                 persistent: true,
             },
@@ -111,7 +115,7 @@ impl Dataset {
     /// Wraps an in-memory store built elsewhere (tests, harnesses).
     pub fn from_store(store: Store) -> Self {
         Self {
-            backend: Backend::Store {
+            backend: Storage::Store {
                 store,
                 persistent: false,
             },
@@ -123,7 +127,7 @@ impl Dataset {
     pub fn from_prebuilt(graph: Prebuilt) -> Self {
         Self {
             reasoning: graph.reasoning(),
-            backend: Backend::Prebuilt(graph),
+            backend: Storage::Prebuilt(graph),
         }
     }
 
@@ -136,7 +140,7 @@ impl Dataset {
     pub fn is_persistent(&self) -> bool {
         matches!(
             self.backend,
-            Backend::Store {
+            Storage::Store {
                 persistent: true,
                 ..
             }
@@ -146,36 +150,36 @@ impl Dataset {
     /// Starts a query; its results stream as they are read.
     pub fn query(&self, query: PreparedSparqlQuery, origin: &str) -> Result<QueryResults<'static>> {
         let results = match &self.backend {
-            Backend::Prebuilt(graph) => query.on_queryable_dataset(*graph).execute(),
-            Backend::Overlay(overlay) => query.on_queryable_dataset(overlay.clone()).execute(),
-            Backend::Store { store, .. } => query.on_store(store).execute(),
+            Storage::Prebuilt(graph) => query.on_queryable_dataset(*graph).execute(),
+            Storage::Overlay(overlay) => query.on_queryable_dataset(overlay.clone()).execute(),
+            Storage::Store { store, .. } => query.on_store(store).execute(),
         };
-        results.map_err(|e| evaluation_error(origin, e))
+        results.map_err(|e| Error::from_evaluation(origin, e))
     }
 
     /// Runs a query to its end and explains how it was evaluated, with the row counts and
     /// times of each step (they are gathered as the results are read, so all are read first).
     pub fn explain(&self, query: PreparedSparqlQuery, origin: &str) -> Result<QueryExplanation> {
         let (results, explanation) = match &self.backend {
-            Backend::Prebuilt(graph) => query
+            Storage::Prebuilt(graph) => query
                 .on_queryable_dataset(*graph)
                 .compute_statistics()
                 .explain(),
-            Backend::Overlay(overlay) => query
+            Storage::Overlay(overlay) => query
                 .on_queryable_dataset(overlay.clone())
                 .compute_statistics()
                 .explain(),
-            Backend::Store { store, .. } => query.on_store(store).compute_statistics().explain(),
+            Storage::Store { store, .. } => query.on_store(store).compute_statistics().explain(),
         };
-        match results.map_err(|e| evaluation_error(origin, e))? {
+        match results.map_err(|e| Error::from_evaluation(origin, e))? {
             QueryResults::Solutions(solutions) => {
                 for solution in solutions {
-                    solution.map_err(|e| evaluation_error(origin, e))?;
+                    solution.map_err(|e| Error::from_evaluation(origin, e))?;
                 }
             }
             QueryResults::Graph(triples) => {
                 for triple in triples {
-                    triple.map_err(|e| evaluation_error(origin, e))?;
+                    triple.map_err(|e| Error::from_evaluation(origin, e))?;
                 }
             }
             QueryResults::Boolean(_) => {}
@@ -192,24 +196,24 @@ impl Dataset {
     /// store has its entailments recomputed. Returns how many triples `graph:inferred` holds.
     pub fn set_reasoning(&mut self, level: Reasoning) -> Result<u64> {
         match &mut self.backend {
-            Backend::Prebuilt(graph) => {
+            Storage::Prebuilt(graph) => {
                 *graph = Prebuilt::with_reasoning(level);
                 self.reasoning = level;
             }
-            Backend::Overlay(overlay) => {
+            Storage::Overlay(overlay) => {
                 let top = overlay.top().clone();
                 graph::forget_entailments(&top)?;
                 *overlay = Overlay::new(Prebuilt::with_reasoning(level), top)?;
                 self.reasoning = level;
             }
-            Backend::Store {
+            Storage::Store {
                 persistent: true, ..
             } if level != Reasoning::None => {
                 return Err(Error::usage(
                     "reasoning works on in-memory graphs, not on a persistent store",
                 ));
             }
-            Backend::Store { store, .. } => {
+            Storage::Store { store, .. } => {
                 graph::forget_entailments(store)?;
                 graph::materialise(store, level)?;
                 self.reasoning = level;
@@ -222,11 +226,11 @@ impl Dataset {
     pub fn inferred_len(&self) -> Result<u64> {
         let inferred = graph::inferred_graph();
         Ok(match &self.backend {
-            Backend::Prebuilt(graph) => graph
+            Storage::Prebuilt(graph) => graph
                 .quads()
                 .filter(|q| q.graph_name == GraphName::NamedNode(inferred.clone()))
                 .count() as u64,
-            Backend::Overlay(overlay) => {
+            Storage::Overlay(overlay) => {
                 let base = overlay
                     .base()
                     .quads()
@@ -238,7 +242,7 @@ impl Dataset {
                     .count();
                 (base + top) as u64
             }
-            Backend::Store { store, .. } => store
+            Storage::Store { store, .. } => store
                 .quads_for_pattern(None, None, None, Some(inferred.as_ref().into()))
                 .count() as u64,
         })
@@ -250,16 +254,13 @@ impl Dataset {
         update
             .on_store(self.store()?)
             .execute()
-            .map_err(|e| Error::QueryEvaluation {
-                origin: origin.to_owned(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| Error::evaluation(origin, e))?;
         self.refresh_entailments()
     }
 
     fn refresh_entailments(&mut self) -> Result<()> {
         if self.reasoning != Reasoning::None {
-            if let Backend::Store { store, .. } = &self.backend {
+            if let Storage::Store { store, .. } = &self.backend {
                 graph::forget_entailments(store)?;
                 graph::materialise(store, self.reasoning)?;
             }
@@ -288,10 +289,10 @@ impl Dataset {
         writer: impl Write,
     ) -> Result<u64> {
         match &self.backend {
-            Backend::Store { store, .. } => {
+            Storage::Store { store, .. } => {
                 render::write_store(store, format, prefixes, output_name, writer)
             }
-            Backend::Overlay(overlay) => {
+            Storage::Overlay(overlay) => {
                 let named = overlay.quads().filter(|q| {
                     q.as_ref()
                         .map_or(true, |q| q.graph_name != GraphName::DefaultGraph)
@@ -308,14 +309,14 @@ impl Dataset {
                     .collect();
                 render::write_quads(quads, &graphs, format, prefixes, output_name, writer)
             }
-            Backend::Prebuilt(graph) => {
+            Storage::Prebuilt(graph) => {
                 // The same dataset a store would hold: the default graph, then the files' graphs.
                 let quads: Box<dyn Iterator<Item = Quad>> = if format.holds_datasets() {
                     Box::new(default_graph(*graph).chain(graph.quads()))
                 } else {
                     Box::new(default_graph(*graph))
                 };
-                let graphs: Vec<String> = crate::graph::EMBEDDED
+                let graphs: Vec<String> = crate::data::graph::EMBEDDED
                     .iter()
                     .map(|f| f.graph_iri().into_string())
                     .collect();
@@ -335,22 +336,22 @@ impl Dataset {
     /// first time one is needed (an update, a `.load`).
     pub fn store(&mut self) -> Result<&Store> {
         match &self.backend {
-            Backend::Prebuilt(_) => {
-                let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
+            Storage::Prebuilt(_) => {
+                let store = Store::new().map_err(Error::store)?;
                 graph::load_embedded(&store, self.reasoning)?;
-                self.backend = Backend::Store {
+                self.backend = Storage::Store {
                     store,
                     persistent: false,
                 };
             }
-            Backend::Overlay(overlay) => {
+            Storage::Overlay(overlay) => {
                 // The asserted triples of both sides in one store, then the entailments anew.
-                let store = Store::new().map_err(|e| Error::Store(e.to_string()))?;
+                let store = Store::new().map_err(Error::store)?;
                 graph::load_embedded(&store, Reasoning::None)?;
                 let top = overlay.top();
                 let inferred = graph::inferred_graph();
                 for quad in top.iter() {
-                    let quad = quad.map_err(|e| Error::Store(e.to_string()))?;
+                    let quad = quad.map_err(Error::store)?;
                     let entailed = quad.graph_name == GraphName::NamedNode(inferred.clone())
                         || top
                             .contains(QuadRef::new(
@@ -359,23 +360,21 @@ impl Dataset {
                                 &quad.object,
                                 &inferred,
                             ))
-                            .map_err(|e| Error::Store(e.to_string()))?;
+                            .map_err(Error::store)?;
                     if !entailed {
-                        store
-                            .insert(&quad)
-                            .map_err(|e| Error::Store(e.to_string()))?;
+                        store.insert(&quad).map_err(Error::store)?;
                     }
                 }
                 graph::materialise(&store, self.reasoning)?;
-                self.backend = Backend::Store {
+                self.backend = Storage::Store {
                     store,
                     persistent: false,
                 };
             }
-            Backend::Store { .. } => {}
+            Storage::Store { .. } => {}
         }
         match &self.backend {
-            Backend::Store { store, .. } => Ok(store),
+            Storage::Store { store, .. } => Ok(store),
             _ => unreachable!("replaced above"),
         }
     }
@@ -386,4 +385,62 @@ fn default_graph(graph: Prebuilt) -> impl Iterator<Item = Quad> {
         graph_name: GraphName::DefaultGraph,
         ..q
     })
+}
+
+impl Backend for Dataset {
+    fn description(&self) -> String {
+        match &self.backend {
+            Storage::Prebuilt(_) => "the embedded graph".to_owned(),
+            Storage::Overlay(_) => "the embedded graph and your files".to_owned(),
+            Storage::Store {
+                persistent: true, ..
+            } => "a persistent store".to_owned(),
+            Storage::Store { .. } => "your files".to_owned(),
+        }
+    }
+
+    fn run_query(
+        &self,
+        query: Query,
+        token: CancellationToken,
+        origin: &str,
+    ) -> Result<QueryResults<'static>> {
+        let prepared = SparqlEvaluator::new()
+            .with_cancellation_token(token)
+            .for_query(query);
+        self.query(prepared, origin)
+    }
+
+    fn explain_query(
+        &self,
+        query: Query,
+        token: CancellationToken,
+        origin: &str,
+    ) -> Result<QueryExplanation> {
+        let prepared = SparqlEvaluator::new()
+            .with_cancellation_token(token)
+            .for_query(query);
+        self.explain(prepared, origin)
+    }
+
+    fn run_update(&mut self, update: Update, token: CancellationToken, origin: &str) -> Result<()> {
+        let prepared = SparqlEvaluator::new()
+            .with_cancellation_token(token)
+            .for_update(update);
+        self.update(prepared, origin)
+    }
+
+    fn write_dataset(
+        &self,
+        format: Format,
+        prefixes: &PrefixMap,
+        output_name: &str,
+        writer: &mut dyn Write,
+    ) -> Result<u64> {
+        self.write(format, prefixes, output_name, writer)
+    }
+
+    fn is_persistent(&self) -> bool {
+        Dataset::is_persistent(self)
+    }
 }

@@ -1,10 +1,9 @@
 //! The text table for people: aligned columns, IRIs as prefixed names, numbers right-aligned,
 //! long values cut with a marker, written in blocks so a huge result never sits in memory.
 
+use super::{RenderOptions, Written};
 use crate::error::{Error, Result};
-use crate::prefixes::PrefixMap;
-use crate::render::{RenderOptions, Summary};
-use crate::sparql::evaluation_error;
+use crate::sparql::prefixes::PrefixMap;
 use comfy_table::{
     Cell, CellAlignment, ColumnConstraint, ContentArrangement, Row, Table, Width, presets,
 };
@@ -81,7 +80,7 @@ pub fn write_table<W: Write>(
     options: &RenderOptions<'_>,
     origin: &str,
     writer: &mut W,
-) -> Result<Summary> {
+) -> Result<Written> {
     let io_err = |e: std::io::Error| Error::io(options.output_name, e);
     let header: Vec<String> = solutions
         .variables()
@@ -92,11 +91,11 @@ pub fn write_table<W: Write>(
     let block = options.table.block.max(1);
     let mut layout: Option<Vec<u16>> = None;
     let mut pending: Vec<Vec<(String, bool)>> = Vec::new();
-    let mut summary = Summary::default();
+    let mut summary = Written::default();
     let mut first_block = true;
 
     for solution in solutions {
-        let solution = solution.map_err(|e| evaluation_error(origin, e))?;
+        let solution = solution.map_err(|e| Error::from_evaluation(origin, e))?;
         summary.rows += 1;
         if summary.rows > limit {
             summary.hidden += 1;

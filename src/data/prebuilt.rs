@@ -4,11 +4,13 @@
 //! reasoning level), which counts each triple once: build.rs refuses a triple stated in two
 //! files, and the entailments are only triples no file states.
 
-use crate::blob::{Blob, Kind, OWL_ONLY, Order};
+use super::guard;
+use crate::data::blob::{Blob, Kind, OWL_ONLY, Order};
 use crate::infer::Reasoning;
 use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, Quad, Term};
 use spareval::{InternalQuad, QueryableDataset};
 use std::convert::Infallible;
+use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
 static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/embedded.bin"));
@@ -30,7 +32,11 @@ impl Prebuilt {
             let blob =
                 Blob::parse(BYTES).expect("build.rs writes the embedded graph in this layout");
             let inferred = blob
-                .find(Kind::Iri, &crate::graph::inferred_graph().into_string(), "")
+                .find(
+                    Kind::Iri,
+                    &crate::data::graph::inferred_graph().into_string(),
+                    "",
+                )
                 .expect("build.rs writes graph:inferred");
             (blob, inferred)
         });
@@ -137,10 +143,39 @@ fn subject(term: Term) -> oxigraph::model::NamedOrBlankNode {
 /// A term of a query against the embedded graph: an id when the graph holds the term, the term
 /// itself when it does not (a constant of the query, a computed value). A term the graph holds
 /// is always an id, so equality of internal terms is equality of terms.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Cloning and hashing one asks [`guard::check`] whether the statement was cancelled: those are
+/// the loops a query that never reads the dataset spends its time in.
+#[derive(Debug, PartialEq, Eq)]
 pub enum InternalTerm {
     Id(u32),
     Other(Term),
+}
+
+impl Clone for InternalTerm {
+    fn clone(&self) -> Self {
+        guard::check();
+        match self {
+            Self::Id(id) => Self::Id(*id),
+            Self::Other(term) => Self::Other(term.clone()),
+        }
+    }
+}
+
+impl Hash for InternalTerm {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        guard::check();
+        match self {
+            Self::Id(id) => {
+                state.write_u8(0);
+                id.hash(state);
+            }
+            Self::Other(term) => {
+                state.write_u8(1);
+                term.hash(state);
+            }
+        }
+    }
 }
 
 /// Which graphs a pattern matches.

@@ -4,12 +4,13 @@
 //!
 //! Generated queries spell IRIs in full, so they work whatever the session's prefixes are.
 
-use crate::dataset::Dataset;
+use crate::data::Backend;
+use crate::engine;
 use crate::error::{Error, Result};
-use crate::prefixes::{FF, PrefixMap};
+use crate::sparql::prefixes::{FF, PrefixMap};
 use crate::sparql::{Settings, Source};
 use oxigraph::model::{Literal, NamedNode, Term};
-use oxigraph::sparql::{CancellationToken, QueryResults};
+use oxigraph::sparql::CancellationToken;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -31,7 +32,7 @@ fn any_label_path() -> String {
 
 /// Runs SELECT queries for the cards, cancellable with the session's token.
 pub struct Lookup<'a> {
-    pub dataset: &'a Dataset,
+    pub dataset: &'a dyn Backend,
     pub settings: &'a Settings,
     pub token: CancellationToken,
 }
@@ -45,22 +46,8 @@ impl std::fmt::Debug for Lookup<'_> {
 impl Lookup<'_> {
     /// The rows of a SELECT query, each value in the order of the projection.
     pub fn rows(&self, text: &str) -> Result<Vec<Vec<Option<Term>>>> {
-        let source = Source {
-            origin: "describe".to_owned(),
-            text: text.to_owned(),
-        };
-        let prepared = self
-            .settings
-            .prepare_query(&source, Some(self.token.clone()))?;
-        match self.dataset.query(prepared, &source.origin)? {
-            QueryResults::Solutions(solutions) => solutions
-                .map(|s| {
-                    s.map(|s| s.values().to_vec())
-                        .map_err(|e| crate::sparql::evaluation_error(&source.origin, e))
-                })
-                .collect(),
-            _ => Ok(Vec::new()),
-        }
+        let source = Source::new("describe", text);
+        Ok(engine::select(self.dataset, self.settings, &source, &self.token)?.rows)
     }
 
     /// Finds the resource a user means: `<iri>`, a prefixed name, a bare IRI, or a label
@@ -354,7 +341,7 @@ fn short(iri: &str, prefixes: &PrefixMap) -> String {
 fn show(term: &Term, label: Option<&str>, prefixes: &PrefixMap) -> String {
     match (term, label) {
         (Term::NamedNode(n), Some(label)) => format!("{} ({label})", name_of(n, prefixes)),
-        (term, _) => crate::table::display_term(term, prefixes).0,
+        (term, _) => crate::output::table::display_term(term, prefixes).0,
     }
 }
 
@@ -746,7 +733,8 @@ fn shorten_iris(text: &str, prefixes: &PrefixMap) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::DatasetSpec;
+    use crate::data::Dataset;
+    use crate::data::graph::DatasetSpec;
     use std::path::PathBuf;
 
     fn sample() -> (Dataset, Settings) {

@@ -1,0 +1,157 @@
+//! `ffkg query`: every statement named on the command line, run in order through the engine
+//! into stdout, a file or a directory, with a summary of the batch on stderr.
+
+use super::jobs::{self, Job};
+use crate::config::QueryConfig;
+use crate::data::Dataset;
+use crate::engine::worker::{self, Stop};
+use crate::engine::{self, OutputOptions, Summary, duration_text, plural};
+use crate::error::{self, Error, ExitStatus};
+use crate::output::sink::Target;
+use crate::output::table::TableOptions;
+use crate::sparql::Kind;
+use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a batch of queries did.
+#[derive(Debug, Default)]
+struct Totals {
+    ran: usize,
+    failed: usize,
+    rows: u64,
+    time: Duration,
+    first_failure: Option<ExitStatus>,
+}
+
+pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
+    let mut jobs = if config.all {
+        let mut jobs: Vec<Job> = crate::library::LIBRARY
+            .iter()
+            .map(jobs::library_job)
+            .collect();
+        if !config.sources.is_empty() {
+            jobs.extend(jobs::read_jobs(&config.sources, "query", true)?);
+        }
+        jobs
+    } else {
+        jobs::read_jobs(&config.sources, "query", true)?
+    };
+    jobs::bind_params(&mut jobs, &config.params, &config.settings.prefixes)?;
+    if config.output.is_some() && jobs.len() > 1 {
+        return Err(Error::usage(
+            "--output takes one query: several queries write to stdout in order, or to --out-dir",
+        )
+        .into());
+    }
+    if let Some(dir) = &config.out_dir {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+
+    let started = Instant::now();
+    let dataset = Arc::new(Dataset::open(&config.dataset)?);
+    let chatty = io::stderr().is_terminal();
+    if chatty {
+        eprintln!("graph ready in {}", duration_text(started.elapsed()));
+    }
+    let batch = jobs.len() > 1;
+    let terminal =
+        config.output.is_none() && config.out_dir.is_none() && io::stdout().is_terminal();
+    let options = OutputOptions {
+        solutions: config.formats.solutions,
+        graphs: config.formats.graphs,
+        terminal,
+        table: TableOptions {
+            width: if terminal {
+                comfy_table::Table::new().width()
+            } else {
+                None
+            },
+            ..TableOptions::default()
+        },
+        title: None,
+    };
+    let mut totals = Totals::default();
+    for (index, job) in jobs.iter().enumerate() {
+        let target = match (&config.output, &config.out_dir) {
+            (Some(path), _) => Target::File(path.clone()),
+            (None, Some(dir)) => Target::Directory {
+                dir: dir.clone(),
+                name: job.name.clone(),
+            },
+            (None, None) => Target::Stdout,
+        };
+        if index > 0 && terminal {
+            println!();
+        }
+        let started = Instant::now();
+        let result = run_one(&dataset, &config, &options, job, target);
+        totals.ran += 1;
+        totals.time += started.elapsed();
+        match result {
+            Ok(summary) => {
+                totals.rows += summary.rows;
+                if chatty || (batch && config.out_dir.is_some()) {
+                    eprintln!("{}: {}", job.name, summary.text());
+                }
+                // In a directory, a --format that cannot hold a result gave way to the default.
+                if let (Some(wanted), Some(written)) = (options.solutions, summary.format) {
+                    if wanted != written {
+                        eprintln!(
+                            "{}: --format {wanted} cannot hold its result: written as {written}",
+                            job.source.origin
+                        );
+                    }
+                }
+            }
+            // `ffkg query … | head` closed the pipe: the run ends quietly.
+            Err(Stop::Failed(e)) if e.is_broken_pipe() => return Ok(ExitStatus::Success),
+            // A statement that would not stop ends the run: the process exits with it.
+            Err(Stop::Abandoned(e)) => return Err(e.into()),
+            // Any other failure of one query in a batch is reported and the batch goes on.
+            Err(Stop::Failed(e)) if batch => {
+                eprintln!("ffkg: {}", error::report(&e));
+                totals.failed += 1;
+                totals.first_failure.get_or_insert(e.exit_status());
+            }
+            Err(Stop::Failed(e)) => return Err(e.into()),
+            Err(Stop::Interrupted) => return Ok(ExitStatus::Failed),
+        }
+    }
+    let _ = io::stdout().flush();
+    if batch {
+        eprintln!(
+            "ran {} queries: {} failed, {}, {}",
+            totals.ran,
+            totals.failed,
+            plural(totals.rows, "row", "rows"),
+            duration_text(totals.time)
+        );
+    }
+    Ok(totals.first_failure.unwrap_or(ExitStatus::Success))
+}
+
+/// Prepares one query and runs it on a worker under the timeout.
+fn run_one(
+    dataset: &Arc<Dataset>,
+    config: &QueryConfig,
+    options: &OutputOptions,
+    job: &Job,
+    target: Target,
+) -> Result<Summary, Stop> {
+    let statement = engine::prepare_as(&job.source, &config.settings, Kind::Query)?;
+    let dataset = Arc::clone(dataset);
+    let settings = config.settings.clone();
+    let options = options.clone();
+    worker::supervise(
+        &job.source.origin,
+        config.settings.timeout,
+        None,
+        move |token| {
+            let mut sink = target.sink();
+            engine::run_query(
+                &*dataset, &statement, &settings, &options, &mut *sink, &token,
+            )
+        },
+    )
+}

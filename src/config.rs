@@ -1,0 +1,271 @@
+//! Raw command-line arguments become one validated [`Config`] before any work starts (a
+//! conflicting option, a format that cannot hold what the command writes, a store in a build
+//! without one): after this, `app` only dispatches. The REPL keeps its session settings in
+//! the same types ([`Settings`], [`Formats`]).
+
+use crate::cli::{self, Cli, Command, DatasetArgs, RunArgs, SourceArg};
+use crate::data::graph::DatasetSpec;
+use crate::data::{DatasetChoice, store};
+use crate::error::{Error, Result};
+use crate::infer::Reasoning;
+use crate::output::format::{self, Format, ResultKind};
+use crate::sparql::Settings;
+use crate::sparql::prefixes::PrefixMap;
+use oxigraph::model::NamedNode;
+use std::path::{Path, PathBuf};
+
+/// What to do, validated.
+#[derive(Debug)]
+pub enum Config {
+    Query(QueryConfig),
+    Update(UpdateConfig),
+    Load(LoadConfig),
+    Dump(DumpConfig),
+    Check(CheckConfig),
+    Queries { long: bool },
+    Repl(ReplConfig),
+}
+
+/// The formats chosen for each kind of result (`--format`, `.format`); unset means the
+/// default for where the results go.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Formats {
+    pub solutions: Option<Format>,
+    pub graphs: Option<Format>,
+}
+
+impl Formats {
+    /// A format applies to the kind of result it can hold.
+    pub fn set(&mut self, format: Format) {
+        match format.kind() {
+            ResultKind::Solutions => self.solutions = Some(format),
+            ResultKind::Graph => self.graphs = Some(format),
+        }
+    }
+
+    /// A batch's `--format`: every result is written in it, and one it cannot hold is an
+    /// error (in a directory of results, it falls back to its kind's default).
+    fn every_result(format: Option<cli::FormatArg>) -> Self {
+        let format = format.map(Format::from);
+        Self {
+            solutions: format,
+            graphs: format,
+        }
+    }
+
+    /// The REPL's `--format`: the format of the results it can hold, as `.format` sets it.
+    fn kind_of(format: Option<cli::FormatArg>) -> Self {
+        let mut formats = Self::default();
+        if let Some(format) = format {
+            formats.set(format.into());
+        }
+        formats
+    }
+}
+
+#[derive(Debug)]
+pub struct QueryConfig {
+    pub dataset: DatasetChoice,
+    pub settings: Settings,
+    pub sources: Vec<SourceArg>,
+    pub all: bool,
+    pub params: Vec<(String, String)>,
+    pub formats: Formats,
+    pub output: Option<PathBuf>,
+    pub out_dir: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct UpdateConfig {
+    pub dataset: DatasetChoice,
+    pub settings: Settings,
+    pub sources: Vec<SourceArg>,
+    /// Where the updated dataset goes, and in which syntax (none for a persistent store).
+    pub output: Option<(PathBuf, Format)>,
+}
+
+#[derive(Debug)]
+pub struct LoadConfig {
+    pub store: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub graph: Option<NamedNode>,
+    pub data_format: Option<Format>,
+}
+
+#[derive(Debug)]
+pub struct DumpConfig {
+    pub dataset: DatasetChoice,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct CheckConfig {
+    pub dataset: DatasetChoice,
+    /// None: the text report; otherwise a SHACL validation report in this RDF syntax.
+    pub format: Option<Format>,
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReplConfig {
+    pub dataset: DatasetChoice,
+    pub settings: Settings,
+    pub formats: Formats,
+}
+
+impl Config {
+    /// Validates the command line.
+    pub fn from_cli(cli: Cli) -> Result<Self> {
+        Ok(match cli.command {
+            Some(Command::Query(cmd)) => Self::Query(QueryConfig {
+                dataset: dataset_choice(&cmd.dataset, Reasoning::Owl)?,
+                settings: settings(&cmd.run),
+                sources: cmd.sources,
+                all: cmd.all,
+                params: cmd.params,
+                formats: Formats::every_result(cmd.output.format),
+                output: cmd.output.output,
+                out_dir: cmd.out_dir,
+            }),
+            Some(Command::Update(cmd)) => {
+                let dataset = dataset_choice(&cmd.dataset, Reasoning::None)?;
+                let output = match &cmd.output {
+                    Some(path) => Some((
+                        path.clone(),
+                        dataset_format(cmd.format.map(Format::from), Some(path), Format::Nquads)?,
+                    )),
+                    None if matches!(dataset, DatasetChoice::Memory(_)) => {
+                        return Err(Error::usage(
+                            "an update of the in-memory graph would be lost: give --output FILE \
+                             to write the result, or --store DIR to update a persistent store",
+                        ));
+                    }
+                    None => None,
+                };
+                Self::Update(UpdateConfig {
+                    dataset,
+                    settings: settings(&cmd.run),
+                    sources: cmd.sources,
+                    output,
+                })
+            }
+            Some(Command::Load(cmd)) => {
+                if !store::AVAILABLE {
+                    return Err(store::unavailable());
+                }
+                let data_format = cmd.data_format.map(Format::from);
+                for path in &cmd.files {
+                    format::rdf_format_for_input(path, data_format)?;
+                }
+                let graph = cmd
+                    .graph
+                    .as_deref()
+                    .map(|iri| {
+                        NamedNode::new(iri).map_err(|e| {
+                            Error::usage(format!("--graph '{iri}' is not an IRI: {e}"))
+                        })
+                    })
+                    .transpose()?;
+                Self::Load(LoadConfig {
+                    store: cmd.store,
+                    files: cmd.files,
+                    graph,
+                    data_format,
+                })
+            }
+            Some(Command::Dump(cmd)) => Self::Dump(DumpConfig {
+                dataset: dataset_choice(&cmd.dataset, Reasoning::None)?,
+                format: dataset_format(
+                    cmd.format.map(Format::from),
+                    cmd.output.as_deref(),
+                    Format::Trig,
+                )?,
+                output: cmd.output,
+            }),
+            Some(Command::Check(cmd)) => Self::Check(CheckConfig {
+                dataset: dataset_choice(&cmd.dataset, Reasoning::None)?,
+                format: match cmd.format.map(Format::from) {
+                    None | Some(Format::Table) => None,
+                    Some(format) => {
+                        Some(format.check_kind(ResultKind::Graph, "a validation report")?)
+                    }
+                },
+                output: cmd.output,
+            }),
+            Some(Command::Queries(cmd)) => Self::Queries { long: cmd.long },
+            Some(Command::Repl(cmd)) => Self::Repl(repl(&cmd)?),
+            None => Self::Repl(repl(&cli::ReplCmd::default())?),
+        })
+    }
+}
+
+fn repl(cmd: &cli::ReplCmd) -> Result<ReplConfig> {
+    Ok(ReplConfig {
+        dataset: dataset_choice(&cmd.dataset, Reasoning::Owl)?,
+        settings: settings(&cmd.run),
+        formats: Formats::kind_of(cmd.format),
+    })
+}
+
+/// Validates the dataset options. `embedded_default` is the command's reasoning level for the
+/// embedded graph when `--reasoning` is not given (a user's own files alone get none).
+pub fn dataset_choice(args: &DatasetArgs, embedded_default: Reasoning) -> Result<DatasetChoice> {
+    let reasoning = args.reasoning.map(Reasoning::from);
+    if let Some(dir) = &args.store {
+        if !store::AVAILABLE {
+            return Err(store::unavailable());
+        }
+        if reasoning.is_some_and(|r| r != Reasoning::None) {
+            return Err(Error::usage(
+                "--reasoning works on in-memory graphs, not on a persistent store: query the \
+                 store's data with --no-embedded --data, or materialise it with `ffkg dump \
+                 --reasoning owl` and load the result",
+            ));
+        }
+        return Ok(DatasetChoice::Persistent(dir.clone()));
+    }
+    let reasoning = reasoning.unwrap_or(if args.no_embedded {
+        Reasoning::None
+    } else {
+        embedded_default
+    });
+    Ok(DatasetChoice::Memory(DatasetSpec {
+        embedded: !args.no_embedded,
+        data: args.data.clone(),
+        named: args.named.clone(),
+        data_format: args.data_format.map(Format::from),
+        reasoning,
+    }))
+}
+
+/// The parsing and evaluation settings of the run options.
+pub fn settings(run: &RunArgs) -> Settings {
+    Settings {
+        prefixes: PrefixMap::default(),
+        base_iri: run.base.clone(),
+        timeout: run.timeout,
+    }
+}
+
+/// The RDF syntax of a dataset written to `path`: `--format`, else its extension, else `fallback`.
+pub fn dataset_format(
+    explicit: Option<Format>,
+    path: Option<&Path>,
+    fallback: Format,
+) -> Result<Format> {
+    let format = match (explicit, path.and_then(|p| Format::from_path(p).0)) {
+        (Some(f), _) | (None, Some(f)) => f,
+        (None, None) => match path {
+            Some(p) => {
+                return Err(Error::usage(format!(
+                    "cannot tell the RDF syntax of '{}' from its extension: give --format (one of {})",
+                    p.display(),
+                    format::names(&format::GRAPH_FORMATS)
+                )));
+            }
+            None => fallback,
+        },
+    };
+    format.check_kind(ResultKind::Graph, "a dataset")
+}

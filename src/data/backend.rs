@@ -1,0 +1,50 @@
+//! The seam between the engine and the data: everything a statement needs from a dataset. The
+//! local [`Dataset`](super::Dataset) is one implementation; a remote SPARQL endpoint is meant to
+//! be another, so that the CLI, the REPL and the server reach either through the same engine.
+
+use crate::error::Result;
+use crate::output::format::Format;
+use crate::sparql::prefixes::PrefixMap;
+use oxigraph::sparql::{CancellationToken, QueryExplanation, QueryResults};
+use spargebra::{Query, Update};
+use std::io::Write;
+
+/// What the engine runs statements on.
+pub trait Backend: Send + Sync {
+    /// What the data is, for people: "the embedded graph", "the store in DIR" …
+    fn description(&self) -> String;
+
+    /// Starts a query; its results stream as they are read and stop once `token` is
+    /// cancelled.
+    fn run_query(
+        &self,
+        query: Query,
+        token: CancellationToken,
+        origin: &str,
+    ) -> Result<QueryResults<'static>>;
+
+    /// Runs a query to its end and explains how it was evaluated, with row counts and times.
+    fn explain_query(
+        &self,
+        query: Query,
+        token: CancellationToken,
+        origin: &str,
+    ) -> Result<QueryExplanation>;
+
+    /// Runs an update.
+    fn run_update(&mut self, update: Update, token: CancellationToken, origin: &str) -> Result<()>;
+
+    /// Writes the whole dataset in `format` and returns how many triples or quads it wrote.
+    fn write_dataset(
+        &self,
+        format: Format,
+        prefixes: &PrefixMap,
+        output_name: &str,
+        writer: &mut dyn Write,
+    ) -> Result<u64>;
+
+    /// True when changes are saved as they are made.
+    fn is_persistent(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,32 @@
+//! Where results go and how they look: the closed [`format::Format`] enum shared by the CLI, the
+//! REPL and HTTP, the [`sink::Sink`]s results stream into, the serializers for every W3C format
+//! ([`render`]), the text table ([`table`]) and progress bars ([`progress`]).
+
+pub mod format;
+pub mod progress;
+pub mod render;
+pub mod sink;
+pub mod table;
+
+use crate::sparql::prefixes::PrefixMap;
+use format::Format;
+use table::TableOptions;
+
+/// Where results go and how they look.
+#[derive(Debug, Clone)]
+pub struct RenderOptions<'a> {
+    pub format: Format,
+    pub prefixes: &'a PrefixMap,
+    pub table: TableOptions,
+    /// Names the output in error messages (`<stdout>` or the file).
+    pub output_name: &'a str,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Solutions or triples in the result.
+    pub rows: u64,
+    /// Rows a table held back because of its row limit.
+    pub hidden: u64,
+}

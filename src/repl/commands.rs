@@ -1,0 +1,258 @@
+//! The REPL's dot-commands, run on the session: settings (`.format`, `.limit` …), data
+//! (`.load`, `.save`, `.reasoning`), and the views shared with the linked-data pages
+//! (`.describe`, `.find`, `.schema`, `.explain`).
+
+use super::command::{self, Command, Limit};
+use super::session::{Flow, Session, read_lock, write_lock};
+use crate::describe;
+use crate::engine::worker::Stop;
+use crate::engine::{self, duration_text, plural};
+use crate::error::{Error, Result};
+use crate::output::format::{Format, ResultKind};
+use crate::output::sink::Target;
+use crate::sparql::split::Chunk;
+use crate::sparql::{Kind, Source};
+use oxigraph::model::NamedNode;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+impl Session {
+    pub(super) fn command(
+        &mut self,
+        command: Command,
+        chunk: &Chunk,
+        origin: &str,
+    ) -> Result<Flow, Stop> {
+        match command {
+            Command::Help(topic) => {
+                let width = usize::from(self.width().unwrap_or(100));
+                print(&command::help(topic.as_deref(), width)?)?;
+            }
+            Command::Quit => return Ok(Flow::Quit),
+            Command::Prefixes => {
+                let width = self.settings.prefixes.iter().map(|(p, _)| p.len()).max();
+                let mut text = String::new();
+                for (prefix, iri) in self.settings.prefixes.iter() {
+                    let name = format!("{prefix}:");
+                    text.push_str(&format!("{name:w$}  <{iri}>\n", w = width.unwrap_or(0) + 1));
+                }
+                print(&text)?;
+            }
+            Command::Prefix { name, iri } => {
+                self.settings.prefixes.insert(&name, &iri);
+                self.note(&format!("{name}: is <{iri}>"));
+            }
+            Command::Format(None) => {
+                let show = |f: Option<Format>, default: &str| {
+                    f.map_or_else(|| format!("{default} (default)"), |f| f.to_string())
+                };
+                let default = if self.on_terminal() || self.interactive {
+                    "table"
+                } else {
+                    "tsv"
+                };
+                print(&format!(
+                    "solutions: {}\ngraphs: {}\n",
+                    show(self.formats.solutions, default),
+                    show(self.formats.graphs, "turtle")
+                ))?;
+            }
+            Command::Format(Some(format)) => {
+                self.formats.set(format);
+                let kind = match format.kind() {
+                    ResultKind::Solutions => "solutions",
+                    ResultKind::Graph => "graphs",
+                };
+                self.note(&format!("{kind} are shown as {format}"));
+            }
+            Command::Output(None) => {
+                self.output = None;
+                self.note("results go to the screen");
+            }
+            Command::Output(Some(path)) => {
+                File::create(&path).map_err(|e| Error::io(&path, e))?;
+                self.note(&format!(
+                    "results go to {} (.output alone brings them back)",
+                    path.display()
+                ));
+                self.output = Some(path);
+            }
+            Command::Timing(None) => {
+                print(&format!("timing is {}\n", on_off(self.timing)))?;
+            }
+            Command::Timing(Some(on)) => self.timing = on,
+            Command::Limit(None) => print(&match self.limit {
+                Some(n) => format!("tables show at most {n} rows\n"),
+                None => "tables show every row\n".to_owned(),
+            })?,
+            Command::Limit(Some(Limit::Rows(n))) => self.limit = Some(n),
+            Command::Limit(Some(Limit::Off)) => self.limit = None,
+            Command::Load { path, graph } => self.load(&path, graph.as_deref(), origin)?,
+            Command::Save(path) => self.save(&path, origin)?,
+            Command::Describe(term) => {
+                let dataset = Arc::clone(&self.dataset);
+                let settings = self.settings.clone();
+                let width = usize::from(self.width().unwrap_or(100));
+                let card = self.supervise(origin, move |token| {
+                    let dataset = read_lock(&dataset, ".describe")?;
+                    let lookup = describe::Lookup {
+                        dataset: &*dataset,
+                        settings: &settings,
+                        token,
+                    };
+                    let node = lookup.resolve(&term)?;
+                    lookup.card(&node, width)
+                })?;
+                self.write_text(&card)?;
+            }
+            Command::Find(text) => {
+                self.query_text(Source::new(".find", describe::find_query(&text)), None)?;
+            }
+            Command::Schema => {
+                for (title, text) in describe::schema_queries() {
+                    self.query_text(Source::new(".schema", text), Some(title.to_owned()))?;
+                }
+            }
+            Command::Explain(query) => self.explain(query.is_some(), chunk, origin)?,
+            Command::Reasoning(None) => {
+                let level = read_lock(&self.dataset, origin)?.reasoning();
+                print(&format!("reasoning is {level}\n"))?;
+            }
+            Command::Reasoning(Some(level)) => {
+                let started = Instant::now();
+                let inferred = write_lock(&self.dataset, origin)?.set_reasoning(level)?;
+                self.changed = true;
+                self.note(&format!(
+                    "reasoning is {level}: {inferred} entailments in graph:inferred ({})",
+                    duration_text(started.elapsed())
+                ));
+            }
+            Command::Queries => print(&crate::library::listing(false))?,
+            Command::Run { name, params } => {
+                let query = crate::library::find(&name).ok_or_else(|| {
+                    Error::usage(format!(
+                        "no library query named '{name}': .queries lists them"
+                    ))
+                })?;
+                let text = crate::library::bind(query.text, &params, &self.settings.prefixes)?;
+                let title = crate::library::header(query.text).title;
+                let source = Source::new(format!("queries/{name}.rq"), text);
+                self.query_text(source, (!title.is_empty()).then_some(title))?;
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn load(&mut self, path: &Path, graph: Option<&str>, origin: &str) -> Result<(), Stop> {
+        let graph = graph.map(|g| self.node(g)).transpose()?;
+        let started = Instant::now();
+        write_lock(&self.dataset, origin)?.load(path, None, graph.clone())?;
+        self.changed = true;
+        if self.interactive || self.timing {
+            let into = graph.map_or_else(
+                || "the default graph".to_owned(),
+                |g| format!("<{}>", g.as_str()),
+            );
+            eprintln!(
+                "loaded {} into {into} in {}",
+                path.display(),
+                duration_text(started.elapsed())
+            );
+        }
+        Ok(())
+    }
+
+    /// A graph name as typed: `<iri>`, a prefixed name or a bare IRI.
+    fn node(&self, text: &str) -> Result<NamedNode> {
+        let iri = match text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+            Some(iri) => iri.to_owned(),
+            None => self
+                .settings
+                .prefixes
+                .expand(text)
+                .filter(|_| !text.contains("://"))
+                .unwrap_or_else(|| text.to_owned()),
+        };
+        NamedNode::new(&iri).map_err(|e| Error::usage(format!("'{text}' is not an IRI: {e}")))
+    }
+
+    fn save(&mut self, path: &Path, origin: &str) -> Result<(), Stop> {
+        let (format, gzipped) = Format::from_path(path);
+        let format = format
+            .filter(|f| f.kind() == ResultKind::Graph && !gzipped)
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "cannot tell the RDF syntax of '{}' from its extension: use one of .ttl, \
+                     .nt, .nq, .trig, .jsonld, .rdf (.nq and .trig keep the named graphs)",
+                    path.display()
+                ))
+            })?;
+        let name = path.display().to_string();
+        let dataset = read_lock(&self.dataset, origin)?;
+        let mut sink = Target::File(path.to_owned()).sink();
+        let count = dataset.write(format, &self.settings.prefixes, &name, sink.open(format)?)?;
+        sink.commit()?;
+        let (one, many) = if format.holds_datasets() {
+            ("quad", "quads")
+        } else {
+            ("triple", "triples")
+        };
+        if self.interactive || self.timing {
+            eprintln!("wrote {} to {name}", plural(count, one, many));
+        }
+        Ok(())
+    }
+
+    /// `.explain QUERY` (the query in the chunk after the command name) or the last query.
+    fn explain(&mut self, has_query: bool, chunk: &Chunk, origin: &str) -> Result<(), Stop> {
+        let text = if has_query {
+            // Keep the query where it was typed, so error positions are those of the input.
+            let mut text = chunk.positioned_text();
+            let at = text.len() - chunk.text.len();
+            text.replace_range(at..at + ".explain".len(), &" ".repeat(".explain".len()));
+            text
+        } else {
+            self.last_query.clone().ok_or_else(|| {
+                Error::usage("no query to explain yet: .explain SELECT … runs one and explains it")
+            })?
+        };
+        let source = Source::new(origin, text);
+        let statement = engine::prepare(&source, &self.settings)?;
+        if statement.kind() != Kind::Query {
+            return Err(Error::usage(".explain explains queries, not updates").into());
+        }
+        let dataset = Arc::clone(&self.dataset);
+        let prefixes = self.settings.prefixes.clone();
+        let tree = self.supervise(origin, move |token| {
+            let dataset = read_lock(&dataset, &statement.source.origin)?;
+            let explanation = engine::explain(&*dataset, &statement, &token)?;
+            let mut json = Vec::new();
+            explanation
+                .write_in_json(&mut json)
+                .map_err(|e| Error::io("<explanation>", e))?;
+            let json: serde_json::Value = serde_json::from_slice(&json).map_err(|e| {
+                Error::evaluation(
+                    &statement.source.origin,
+                    format!("unreadable query plan: {e}"),
+                )
+            })?;
+            Ok(describe::plan_tree(&json, &prefixes))
+        })?;
+        self.write_text(&tree)?;
+        Ok(())
+    }
+}
+
+fn print(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}

@@ -1,0 +1,171 @@
+//! SPARQL text and its parsing: where a statement came from ([`Source`]), the settings every
+//! statement of a session is parsed and run with ([`Settings`]), the lexer, the nesting check
+//! that keeps deep input away from the recursive parser ([`depth`]), located syntax errors
+//! ([`syntax`]), the statement splitter, and the prefix map.
+
+pub mod depth;
+pub mod lexer;
+pub mod prefixes;
+pub mod split;
+pub mod syntax;
+
+use crate::error::{Error, Result};
+use oxigraph::sparql::{
+    CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, SparqlEvaluator,
+};
+use prefixes::PrefixMap;
+use spargebra::{Query, SparqlParser, Update};
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+/// A query or update as the user gave it, with where it came from for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// `-e #2`, `queries/x.rq`, `<stdin>`: printed before every error about this text.
+    pub origin: String,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            origin: origin.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn inline(index: usize, text: impl Into<String>) -> Self {
+        Self::new(format!("-e #{index}"), text)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Ok(Self::new(path.display().to_string(), text))
+    }
+
+    pub fn from_stdin() -> Result<Self> {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Error::io("<stdin>", e))?;
+        Ok(Self::new("<stdin>", text))
+    }
+}
+
+/// Whether a statement is a query or an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Query,
+    Update,
+}
+
+/// Parsing and evaluation settings shared by every statement of a run or a session.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub prefixes: PrefixMap,
+    pub base_iri: Option<String>,
+    pub timeout: Option<Duration>,
+}
+
+impl Settings {
+    /// A parser with the prefixes and base IRI declared, so queries need no PREFIX lines and
+    /// error positions still point into the text the user wrote.
+    fn parser(&self) -> Result<SparqlParser> {
+        let mut parser = SparqlParser::new();
+        if let Some(base) = &self.base_iri {
+            parser = parser
+                .with_base_iri(base.as_str())
+                .map_err(|e| Error::usage(format!("bad --base IRI '{base}': {e}")))?;
+        }
+        for (prefix, iri) in self.prefixes.iter() {
+            parser = parser
+                .with_prefix(prefix, iri)
+                .map_err(|e| Error::usage(format!("bad IRI for prefix {prefix}: {e}")))?;
+        }
+        Ok(parser)
+    }
+
+    /// Parses a query, after checking that its nesting is within [`depth::LIMIT`].
+    pub fn parse_query(&self, source: &Source) -> Result<Query> {
+        depth::check(source)?;
+        self.parser()?
+            .parse_query(&source.text)
+            .map_err(|e| syntax::error(source, &e))
+    }
+
+    /// Parses an update, after checking that its nesting is within [`depth::LIMIT`].
+    pub fn parse_update(&self, source: &Source) -> Result<Update> {
+        depth::check(source)?;
+        self.parser()?
+            .parse_update(&source.text)
+            .map_err(|e| syntax::error(source, &e))
+    }
+
+    /// An evaluator that stops when `token` is cancelled, with no SERVICE calls.
+    pub fn evaluator(&self, token: Option<CancellationToken>) -> SparqlEvaluator {
+        let evaluator = SparqlEvaluator::new();
+        match token {
+            Some(token) => evaluator.with_cancellation_token(token),
+            None => evaluator,
+        }
+    }
+
+    /// Parses a query into oxigraph's form, ready to run on a dataset.
+    pub fn prepare_query(
+        &self,
+        source: &Source,
+        token: Option<CancellationToken>,
+    ) -> Result<PreparedSparqlQuery> {
+        Ok(self.evaluator(token).for_query(self.parse_query(source)?))
+    }
+
+    /// Parses an update into oxigraph's form, ready to run on a store.
+    pub fn prepare_update(
+        &self,
+        source: &Source,
+        token: Option<CancellationToken>,
+    ) -> Result<PreparedSparqlUpdate> {
+        Ok(self.evaluator(token).for_update(self.parse_update(source)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_point_at_the_line_and_column() {
+        let settings = Settings::default();
+        let source = Source::inline(1, "SELECT ?x\nWHERE { ?x ff:label }");
+        let Err(err) = settings.parse_query(&source) else {
+            panic!("expected a syntax error");
+        };
+        let Error::QuerySyntax {
+            position, rendered, ..
+        } = &err
+        else {
+            panic!("expected a positioned syntax error, got {err:?}");
+        };
+        assert_eq!(position.line, 2);
+        assert!(
+            rendered.starts_with("2 | WHERE { ?x ff:label }"),
+            "{rendered}"
+        );
+        assert!(rendered.ends_with('^'));
+    }
+
+    #[test]
+    fn prefixes_are_declared_without_prepending_text() {
+        let settings = Settings::default();
+        let source = Source::inline(1, "SELECT * WHERE { ?x a ff:Figure }");
+        assert!(settings.parse_query(&source).is_ok());
+        // An error on line 1 stays on line 1: nothing was prepended.
+        let bad = Source::inline(1, "SELECT * WHERE { ?x a ff:Figure");
+        match settings.parse_query(&bad) {
+            Err(Error::QuerySyntax { position, .. }) => assert_eq!(position.line, 1),
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => panic!("parsed"),
+        }
+    }
+}
