@@ -80,16 +80,34 @@ fn found_at(text: &str, position: Position) -> Option<char> {
 /// `  3 | SELECT ?x WHERE { ?x ff:label }` and a caret line under the column.
 pub fn caret(text: &str, position: Position) -> String {
     let index = usize::try_from(position.line.saturating_sub(1)).unwrap_or(usize::MAX);
-    let line = text.lines().nth(index).unwrap_or("");
+    let line: Vec<char> = text.lines().nth(index).unwrap_or("").chars().collect();
+    let column = usize::try_from(position.column.saturating_sub(1)).unwrap_or(0);
+    // A long line (a generated query, a hundred thousand brackets) is shown around the column.
+    let (from, to) = if line.len() > 2 * CONTEXT {
+        let from = column.saturating_sub(CONTEXT).min(line.len());
+        (from, (column + CONTEXT).min(line.len()))
+    } else {
+        (0, line.len())
+    };
+    let before = if from > 0 { "…" } else { "" };
+    let after = if to < line.len() { "…" } else { "" };
+    let shown: String = line[from..to].iter().collect();
     let number = position.line.to_string();
     let pad = " ".repeat(number.len());
-    let offset: String = line
+    let offset: String = before
         .chars()
-        .take(usize::try_from(position.column.saturating_sub(1)).unwrap_or(0))
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|_| ' ')
+        .chain(
+            line[from..column.clamp(from, to)]
+                .iter()
+                .map(|c| if *c == '\t' { '\t' } else { ' ' }),
+        )
         .collect();
-    format!("{number} | {line}\n{pad} | {offset}^")
+    format!("{number} | {before}{shown}{after}\n{pad} | {offset}^")
 }
+
+/// How many characters either side of the column a long line shows.
+const CONTEXT: usize = 40;
 
 /// The byte offset of a 1-based line and column (in characters).
 pub fn offset_of(text: &str, position: Position) -> usize {
@@ -116,6 +134,24 @@ mod tests {
         assert_eq!(
             caret("ab\ncdef", Position { line: 2, column: 3 }),
             "2 | cdef\n  |   ^"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let line = "{".repeat(100_000);
+        let shown = caret(
+            &line,
+            Position {
+                line: 1,
+                column: 50_001,
+            },
+        );
+        let (text, marker) = shown.split_once('\n').expect("two lines");
+        assert!(text.chars().count() < 100, "{text}");
+        assert_eq!(
+            text.chars().position(|c| c == '{').map(|p| p + CONTEXT),
+            marker.chars().position(|c| c == '^')
         );
     }
 }
