@@ -15,6 +15,7 @@ mod command;
 mod commands;
 mod complete;
 mod helper;
+mod highlight;
 mod session;
 
 use crate::config::ReplConfig;
