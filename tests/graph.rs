@@ -267,8 +267,8 @@ fn both_soufan_tables_are_complete() {
            ?f ff:inTable ?table ; ff:tableRow ?row ; ff:tableColumn ?column ;
               ff:printedValue ?value ; ff:about ?subject }",
     );
-    // (table, row) → (column rank, printed value, subject) of each cell.
-    type Cells = Vec<(usize, String, String)>;
+    // (table, row) → (column rank, column, printed value, subject) of each cell.
+    type Cells = Vec<(usize, String, String, String)>;
     let mut actual: HashMap<(String, String), Cells> = HashMap::new();
     for r in rows {
         let table = r["table"]
@@ -276,6 +276,7 @@ fn both_soufan_tables_are_complete() {
             .to_owned();
         actual.entry((table, r["row"].clone())).or_default().push((
             column_rank(&r["column"]),
+            r["column"].clone(),
             r["value"].clone(),
             r["subject"].clone(),
         ));
@@ -286,7 +287,7 @@ fn both_soufan_tables_are_complete() {
     for line in expected.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         lines += 1;
         let fields: Vec<&str> = line.split('\t').collect();
-        let [table, row, subject, count, values] = fields[..] else {
+        let [table, row, subject, count, expected_cells] = fields[..] else {
             panic!("bad line {line:?}");
         };
         let Some(mut cells) = actual.remove(&(table.to_owned(), row.to_owned())) else {
@@ -294,15 +295,26 @@ fn both_soufan_tables_are_complete() {
             continue;
         };
         cells.sort();
-        let values: Vec<&str> = values.split(" | ").collect();
-        let got: Vec<&str> = cells.iter().map(|(_, v, _)| v.as_str()).collect();
-        if got != values || count.parse::<usize>().ok() != Some(cells.len()) {
+        // Each expected cell is "COLUMN: value", in the order of the table's columns: the
+        // column is checked as well as the value, so a value placed in the wrong column fails.
+        let wanted: Vec<(&str, &str)> = expected_cells
+            .split(" | ")
+            .map(|cell| cell.split_once(": ").unwrap_or_else(|| panic!("bad cell {cell:?}")))
+            .collect();
+        for (column, _) in &wanted {
+            column_rank(column); // an unknown column heading panics
+        }
+        let got: Vec<(&str, &str)> = cells
+            .iter()
+            .map(|(_, c, v, _)| (c.as_str(), v.as_str()))
+            .collect();
+        if got != wanted || count.parse::<usize>().ok() != Some(cells.len()) {
             problems.push(format!(
-                "{table} / {row}: expected {values:?}, graph has {got:?}"
+                "{table} / {row}: expected {wanted:?}, graph has {got:?}"
             ));
         }
         let subject = prefixes.expand(subject).expect("a prefixed subject");
-        if cells.iter().any(|(_, _, s)| *s != subject) {
+        if cells.iter().any(|(_, _, _, s)| *s != subject) {
             problems.push(format!("{table} / {row}: not all about {subject}"));
         }
     }
