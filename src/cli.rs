@@ -10,7 +10,7 @@ use std::time::Duration;
 pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (graph ",
-    "0.1.0",
+    "0.2.0",
     ", oxigraph 0.5)"
 );
 

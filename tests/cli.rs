@@ -605,7 +605,10 @@ fn version_names_the_graph() {
         .arg("--version")
         .assert()
         .success()
-        .stdout(predicate::str::contains("graph 0.1.0"));
+        .stdout(predicate::str::contains(format!(
+            "graph {}",
+            ffkg::data::graph::VERSION
+        )));
 }
 
 #[test]

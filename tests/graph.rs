@@ -299,7 +299,10 @@ fn both_soufan_tables_are_complete() {
         // column is checked as well as the value, so a value placed in the wrong column fails.
         let wanted: Vec<(&str, &str)> = expected_cells
             .split(" | ")
-            .map(|cell| cell.split_once(": ").unwrap_or_else(|| panic!("bad cell {cell:?}")))
+            .map(|cell| {
+                cell.split_once(": ")
+                    .unwrap_or_else(|| panic!("bad cell {cell:?}"))
+            })
             .collect();
         for (column, _) in &wanted {
             column_rank(column); // an unknown column heading panics

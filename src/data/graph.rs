@@ -45,7 +45,7 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 pub const SHAPES: &str = include_str!("../../ontology/shapes.ttl");
 
 /// The version of the embedded graph; a test checks it equals the ontology's owl:versionInfo.
-pub const VERSION: &str = "0.1.0";
+pub const VERSION: &str = "0.2.0";
 
 /// The named graph that holds inferred triples, apart from asserted ones.
 pub fn inferred_graph() -> NamedNode {

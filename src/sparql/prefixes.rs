@@ -38,6 +38,7 @@ const DEFAULT: &[(&str, &str)] = &[
     ("figure", "https://w3id.org/ffkg/id/figure/"),
     ("quotation", "https://w3id.org/ffkg/id/quotation/"),
     ("measure", "https://w3id.org/ffkg/id/measure/"),
+    ("event", "https://w3id.org/ffkg/id/event/"),
     ("graph", GRAPH),
 ];
 
