@@ -13,7 +13,6 @@ use crate::data::prebuilt::Prebuilt;
 use crate::error::{Error, Position, Result};
 use crate::infer::Reasoning;
 use crate::output::format::{Format, rdf_format_for_input};
-use crate::sparql::prefixes::GRAPH;
 use flate2::read::MultiGzDecoder;
 use oxigraph::io::{RdfParseError, RdfParser};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, QuadRef, Triple};
@@ -22,35 +21,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// One file of the embedded graph (build.rs prebuilds them all into [`crate::data::prebuilt`]).
-#[derive(Debug)]
-pub struct EmbeddedFile {
-    /// Its path in the repository, e.g. `data/countries.ttl`.
-    pub path: &'static str,
-    /// The local name of its named graph, e.g. `countries`.
-    pub graph: &'static str,
-    /// How many triples it states.
-    pub triples: usize,
-}
-
-impl EmbeddedFile {
-    pub fn graph_iri(&self) -> NamedNode {
-        NamedNode::new_unchecked(format!("{GRAPH}{}", self.graph))
-    }
-}
-
-include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
-
-/// The SHACL shapes the embedded graph must satisfy (used by `check`, not part of the dataset).
-pub const SHAPES: &str = include_str!("../../ontology/shapes.ttl");
-
-/// The version of the embedded graph; a test checks it equals the ontology's owl:versionInfo.
-pub const VERSION: &str = "0.2.0";
-
-/// The named graph that holds inferred triples, apart from asserted ones.
-pub fn inferred_graph() -> NamedNode {
-    NamedNode::new_unchecked(format!("{GRAPH}inferred"))
-}
+pub use super::embedded::{EMBEDDED, EmbeddedFile, INFERRED, SHAPES, VERSION, inferred_graph};
 
 /// What goes into a store.
 #[derive(Debug, Clone, Default)]

@@ -6,6 +6,7 @@
 pub mod backend;
 pub mod blob;
 pub mod dataset;
+pub mod embedded;
 pub mod graph;
 pub mod guard;
 pub mod overlay;

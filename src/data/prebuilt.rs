@@ -34,7 +34,7 @@ impl Prebuilt {
             let inferred = blob
                 .find(
                     Kind::Iri,
-                    &crate::data::graph::inferred_graph().into_string(),
+                    &super::embedded::inferred_graph().into_string(),
                     "",
                 )
                 .expect("build.rs writes graph:inferred");

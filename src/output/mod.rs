@@ -10,7 +10,6 @@ pub mod table;
 
 use crate::sparql::prefixes::PrefixMap;
 use format::Format;
-use table::TableOptions;
 
 /// Where results go and how they look.
 #[derive(Debug, Clone)]
@@ -29,4 +28,25 @@ pub struct Written {
     pub rows: u64,
     /// Rows a table held back because of its row limit.
     pub hidden: u64,
+}
+
+/// How the table is laid out.
+#[derive(Debug, Clone)]
+pub struct TableOptions {
+    /// Show at most this many rows (the REPL's `.limit`); the rest are counted, not shown.
+    pub max_rows: Option<u64>,
+    /// Fit the table in this many columns (the terminal's width), cutting long values.
+    pub width: Option<u16>,
+    /// Rows laid out together; column widths come from the first block.
+    pub block: usize,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        Self {
+            max_rows: None,
+            width: None,
+            block: 1000,
+        }
+    }
 }

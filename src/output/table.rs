@@ -1,6 +1,7 @@
 //! The text table for people: aligned columns, IRIs as prefixed names, numbers right-aligned,
 //! long values cut with a marker, written in blocks so a huge result never sits in memory.
 
+pub use super::TableOptions;
 use super::{RenderOptions, Written};
 use crate::error::{Error, Result};
 use crate::sparql::prefixes::PrefixMap;
@@ -10,27 +11,6 @@ use comfy_table::{
 use oxigraph::model::{Term, vocab::xsd};
 use oxigraph::sparql::QuerySolutionIter;
 use std::io::Write;
-
-/// How the table is laid out.
-#[derive(Debug, Clone)]
-pub struct TableOptions {
-    /// Show at most this many rows (the REPL's `.limit`); the rest are counted, not shown.
-    pub max_rows: Option<u64>,
-    /// Fit the table in this many columns (the terminal's width), cutting long values.
-    pub width: Option<u16>,
-    /// Rows laid out together; column widths come from the first block.
-    pub block: usize,
-}
-
-impl Default for TableOptions {
-    fn default() -> Self {
-        Self {
-            max_rows: None,
-            width: None,
-            block: 1000,
-        }
-    }
-}
 
 /// The narrowest a column is squeezed to when the table must fit the terminal.
 const MIN_COLUMN: u16 = 6;

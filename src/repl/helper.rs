@@ -8,7 +8,8 @@
 //! itself has no prompt for the lines after the first.
 
 use super::complete::Vocabulary;
-use super::highlight::{BOLD, DIM, RESET, highlight};
+use super::highlight::{BOLD, DIM, INDENT, RESET, highlight};
+pub use super::highlight::{CONTINUATION, PROMPT};
 use crate::data::dataset::Dataset;
 use crate::output::format::Format;
 use crate::sparql::Settings;
@@ -25,12 +26,6 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Arc, RwLock};
-
-/// The prompt, and the continuation prompt of the same width.
-pub const PROMPT: &str = "ffkg> ";
-pub const CONTINUATION: &str = " ...> ";
-/// What Enter adds at the start of a continuation line; shown as [`CONTINUATION`].
-pub const INDENT: &str = "      ";
 
 /// The rustyline helper.
 pub struct ReplHelper {

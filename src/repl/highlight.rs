@@ -1,8 +1,13 @@
 //! Syntax highlighting of what is typed: each kind of token in its style, and the spaces that
 //! indent a continuation line drawn as the continuation prompt.
 
-use super::helper::{CONTINUATION, INDENT};
 use crate::sparql::lexer::{self, TokenKind};
+
+/// The prompt, and the continuation prompt of the same width.
+pub const PROMPT: &str = "ffkg> ";
+pub const CONTINUATION: &str = " ...> ";
+/// What Enter adds at the start of a continuation line; shown as [`CONTINUATION`].
+pub const INDENT: &str = "      ";
 
 pub const BOLD: &str = "\x1b[1m";
 pub const DIM: &str = "\x1b[2m";

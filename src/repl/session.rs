@@ -1,6 +1,6 @@
 //! A REPL session: its dataset, its settings, and running what is typed (or read from a
-//! script) statement by statement through the engine. Dot-commands are in
-//! [`super::commands`].
+//! script) statement by statement through the engine. The dot-commands add their methods to
+//! the session in a file of their own.
 
 use super::command;
 use crate::config::Formats;

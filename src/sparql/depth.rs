@@ -3,7 +3,7 @@
 //! once per level, so a statement nested a hundred thousand levels deep would overflow any
 //! stack; this check turns it into an error that names the limit and the place, and the
 //! engine runs statements on threads whose stack holds [`LIMIT`] levels with room to spare
-//! ([`crate::engine::worker::STACK_SIZE`]).
+//! (see the engine's worker threads).
 //!
 //! A level is an open bracket (`{`, `(`, `[`) or a link of a chain the parser folds into a
 //! tree one level deeper per link: `||`, `&&`, `+`, `-`, `*`, `/`, `|`, `^`, `!`, `UNION`,
