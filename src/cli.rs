@@ -45,6 +45,11 @@ pub enum Command {
     /// Validate the embedded graph (and any --data) against the SHACL shapes and the
     /// ontology; exits 1 when there are violations.
     Check(CheckCmd),
+    /// Serve the graph as a SPARQL 1.1 Protocol endpoint (read-only) with a query page.
+    ///
+    /// Listens on loopback unless --bind says otherwise. Every request is bounded: a query
+    /// timeout, a pool of query workers with a queue, a body limit and a response limit.
+    Serve(ServeCmd),
     /// Write the embedded graph, or a store, in an RDF syntax.
     ///
     /// N-Quads and TriG keep the named graphs (one per embedded file) next to the default graph;
@@ -189,6 +194,49 @@ pub struct UpdateCmd {
     /// The updates in the order they were given (filled in after parsing).
     #[arg(skip)]
     pub sources: Vec<SourceArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeCmd {
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+    /// Base IRI for relative IRIs in queries.
+    #[arg(long = "base", value_name = "IRI")]
+    pub base: Option<String>,
+    /// The address to listen on. Loopback by default: give 0.0.0.0:PORT (or [::]:PORT) to
+    /// listen on every interface, behind a reverse proxy.
+    #[arg(long = "bind", value_name = "ADDR", default_value = "127.0.0.1:7878")]
+    pub bind: std::net::SocketAddr,
+    /// Stop a query that runs longer than SECONDS and answer 503.
+    #[arg(long = "timeout", value_name = "SECONDS", value_parser = parse_timeout, default_value = "30")]
+    pub timeout: Duration,
+    /// Queries run at once; more wait in the queue.
+    #[arg(long = "workers", value_name = "N", value_parser = clap::value_parser!(u16).range(1..), default_value = "4")]
+    pub workers: u16,
+    /// Queries that may wait for a worker; past them, requests get 503 at once.
+    #[arg(long = "queue", value_name = "N", default_value = "32")]
+    pub queue: u16,
+    /// The largest request body accepted, in bytes (413 past it).
+    #[arg(long = "max-body", value_name = "BYTES", default_value = "1048576")]
+    pub max_body: u64,
+    /// The largest response, in bytes: a result past it gets 500 with a message to narrow the
+    /// query (add LIMIT).
+    #[arg(
+        long = "max-response",
+        value_name = "BYTES",
+        default_value = "268435456"
+    )]
+    pub max_response: u64,
+    /// Connections served at once (each a thread); more wait to be accepted.
+    #[arg(long = "max-connections", value_name = "N", value_parser = clap::value_parser!(u16).range(1..), default_value = "128")]
+    pub max_connections: u16,
+    /// Seconds a connection may stay silent (reading a request, or idle between requests)
+    /// before it is closed.
+    #[arg(long = "idle-timeout", value_name = "SECONDS", value_parser = parse_timeout, default_value = "10")]
+    pub idle_timeout: Duration,
+    /// Allow browser pages from ORIGIN (or `*`) to query the endpoint (CORS).
+    #[arg(long = "cors", value_name = "ORIGIN")]
+    pub cors: Option<String>,
 }
 
 #[derive(Debug, Args)]

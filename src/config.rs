@@ -24,6 +24,7 @@ pub enum Config {
     Check(CheckConfig),
     Queries { long: bool },
     Repl(ReplConfig),
+    Serve(ServeConfig),
 }
 
 /// The formats chosen for each kind of result (`--format`, `.format`); unset means the
@@ -105,6 +106,42 @@ pub struct CheckConfig {
     /// None: the text report; otherwise a SHACL validation report in this RDF syntax.
     pub format: Option<Format>,
     pub output: Option<PathBuf>,
+}
+
+/// `ffkg serve`: the dataset and every limit of the endpoint.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub dataset: DatasetChoice,
+    pub settings: Settings,
+    pub bind: std::net::SocketAddr,
+    pub limits: Limits,
+    pub cors: Option<String>,
+}
+
+/// What bounds the endpoint's work, each from a flag with a documented default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub timeout: std::time::Duration,
+    pub workers: usize,
+    pub queue: usize,
+    pub max_body: u64,
+    pub max_response: u64,
+    pub max_connections: usize,
+    pub idle_timeout: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            timeout: std::time::Duration::from_secs(30),
+            workers: 4,
+            queue: 32,
+            max_body: 1 << 20,
+            max_response: 256 << 20,
+            max_connections: 128,
+            idle_timeout: std::time::Duration::from_secs(10),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +231,25 @@ impl Config {
                 output: cmd.output,
             }),
             Some(Command::Queries(cmd)) => Self::Queries { long: cmd.long },
+            Some(Command::Serve(cmd)) => Self::Serve(ServeConfig {
+                dataset: dataset_choice(&cmd.dataset, Reasoning::Owl)?,
+                settings: Settings {
+                    prefixes: PrefixMap::default(),
+                    base_iri: cmd.base.clone(),
+                    timeout: Some(cmd.timeout),
+                },
+                bind: cmd.bind,
+                limits: Limits {
+                    timeout: cmd.timeout,
+                    workers: usize::from(cmd.workers),
+                    queue: usize::from(cmd.queue),
+                    max_body: cmd.max_body,
+                    max_response: cmd.max_response,
+                    max_connections: usize::from(cmd.max_connections),
+                    idle_timeout: cmd.idle_timeout,
+                },
+                cors: cmd.cors,
+            }),
             Some(Command::Repl(cmd)) => Self::Repl(repl(&cmd)?),
             None => Self::Repl(repl(&cli::ReplCmd::default())?),
         })

@@ -19,5 +19,6 @@ pub fn run(config: Config) -> anyhow::Result<ExitStatus> {
         Config::Check(config) => check::run(config),
         Config::Queries { long } => check::queries(long),
         Config::Repl(config) => crate::repl::run(config),
+        Config::Serve(config) => crate::server::run(config),
     }
 }

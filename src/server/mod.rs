@@ -1,0 +1,97 @@
+//! `ffkg serve`: the SPARQL endpoint. The socket loop is oxhttp's (a thread per connection,
+//! bounded); every request goes to [`protocol::handle`], a plain function over the engine.
+//! This module only opens the dataset, logs each request to stderr, and on Ctrl-C or SIGTERM
+//! refuses new requests, lets those in flight finish, and returns.
+
+mod negotiate;
+mod pages;
+pub mod protocol;
+
+use crate::config::ServeConfig;
+use crate::data::Dataset;
+use crate::engine::duration_text;
+use crate::error::{Error, ExitStatus};
+use oxhttp::Server;
+use oxhttp::model::{Body, Response, StatusCode};
+use protocol::Endpoint;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub fn run(config: ServeConfig) -> anyhow::Result<ExitStatus> {
+    let started = Instant::now();
+    let dataset = Dataset::open(&config.dataset)?;
+    let endpoint = Arc::new(Endpoint::new(
+        dataset,
+        config.settings.clone(),
+        config.limits,
+        config.cors.clone(),
+    ));
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .map_err(|e| Error::io("<signals>", e))?;
+    }
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let handler = {
+        let endpoint = Arc::clone(&endpoint);
+        let stop = Arc::clone(&stop);
+        let in_flight = Arc::clone(&in_flight);
+        move |request: &mut oxhttp::model::Request<Body>| {
+            let started = Instant::now();
+            let method = request.method().clone();
+            let path = request.uri().path().to_owned();
+            let response = if stop.load(Ordering::SeqCst) {
+                let mut response = Response::new(Body::from("the endpoint is shutting down\n"));
+                *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                response
+            } else {
+                in_flight.fetch_add(1, Ordering::SeqCst);
+                let response = protocol::handle(&endpoint, request);
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                response
+            };
+            let bytes = response
+                .body()
+                .len()
+                .map_or_else(|| "-".to_owned(), |n| n.to_string());
+            eprintln!(
+                "{method} {path} {} {bytes} bytes {}",
+                response.status().as_u16(),
+                duration_text(started.elapsed())
+            );
+            response
+        }
+    };
+    let server = Server::new(handler)
+        .bind(config.bind)
+        .with_server_name(concat!("ffkg/", env!("CARGO_PKG_VERSION")))
+        .map_err(|e| Error::usage(format!("server name: {e}")))?
+        .with_global_timeout(config.limits.idle_timeout)
+        .with_max_concurrent_connections(config.limits.max_connections);
+    let _listening = server
+        .spawn()
+        .map_err(|e| Error::io(config.bind.to_string(), e))?;
+    eprintln!(
+        "ffkg serve: listening on http://{}/sparql (query page: http://{}/), ready in {}",
+        config.bind,
+        config.bind,
+        duration_text(started.elapsed())
+    );
+    if !config.bind.ip().is_loopback() {
+        eprintln!(
+            "ffkg serve: {} is not a loopback address: the endpoint is reachable from other \
+             machines",
+            config.bind.ip()
+        );
+    }
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("ffkg serve: stopping; finishing the requests in flight");
+    let deadline = Instant::now() + config.limits.timeout + Duration::from_secs(5);
+    while in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(ExitStatus::Success)
+}

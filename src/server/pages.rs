@@ -1,0 +1,108 @@
+//! What the endpoint says about itself: the SPARQL 1.1 Service Description, and the query
+//! page at `/` (a plain form that works without JavaScript, with the query library as
+//! examples).
+
+use crate::error::{Error, Result};
+use crate::output::format::Format;
+use crate::output::render;
+use crate::sparql::prefixes::PrefixMap;
+use oxigraph::io::{RdfFormat, RdfParser};
+
+/// The result formats the endpoint writes, by their W3C format IRIs.
+const RESULT_FORMATS: [&str; 10] = [
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "N-Quads",
+    "TriG",
+    "JSON-LD",
+    "RDF_XML",
+];
+
+/// The service description of the endpoint at `url`, in `format`.
+pub fn service_description(url: &str, format: Format, prefixes: &PrefixMap) -> Result<Vec<u8>> {
+    let formats = RESULT_FORMATS
+        .iter()
+        .map(|f| format!("<http://www.w3.org/ns/formats/{f}>"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let turtle = format!(
+        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n\
+         @prefix dcterms: <http://purl.org/dc/terms/> .\n\
+         <{url}> a sd:Service ;\n\
+           sd:endpoint <{url}> ;\n\
+           sd:supportedLanguage sd:SPARQL10Query, sd:SPARQL11Query ;\n\
+           sd:resultFormat {formats} ;\n\
+           sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery ;\n\
+           dcterms:title \"ffkg: foreign fighters who joined the Islamic State\"@en ;\n\
+           sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .\n"
+    );
+    // The endpoint cannot call SERVICE; say only what is true.
+    let turtle = turtle.replace(", sd:BasicFederatedQuery", "");
+    let quads = RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(turtle.as_bytes())
+        .map(|q| q.map_err(|e| Error::usage(format!("service description: {e}"))));
+    let mut prefixes = prefixes.clone();
+    prefixes.insert("sd", "http://www.w3.org/ns/sparql-service-description#");
+    let mut out = Vec::new();
+    render::write_quads(quads, &[], format, &prefixes, "<response>", &mut out)?;
+    Ok(out)
+}
+
+/// Escapes text for HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The query page: a form that sends its query to `/sparql` by GET, and the library's queries
+/// as examples, each runnable as it is.
+pub fn query_page() -> String {
+    let examples: String = crate::library::LIBRARY
+        .iter()
+        .map(|query| {
+            let header = crate::library::header(query.text);
+            let link: String = form_urlencoded::Serializer::new(String::new())
+                .append_pair("query", query.text)
+                .append_pair("format", "csv")
+                .finish();
+            format!(
+                "<li><details><summary><strong>{name}</strong> — {question}</summary>\
+                 <pre>{text}</pre><p><a href=\"/sparql?{link}\">Run it (CSV)</a></p>\
+                 </details></li>\n",
+                name = escape(query.name),
+                question = escape(&header.question),
+                text = escape(query.text),
+                link = escape(&link),
+            )
+        })
+        .collect();
+    let default_query = "SELECT ?country ?fighters WHERE {\n  ?f ff:inTable document:soufan-2017-table-foreign-fighters ;\n     ff:measure measure:foreign-fighters ; ff:about ?c ; ff:printedValue ?fighters ; ff:lowerBound ?n .\n  ?c a ff:Country ; rdfs:label ?country\n} ORDER BY DESC(?n) LIMIT 10";
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>ffkg SPARQL endpoint</title>\n\
+         <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}\
+         textarea{{width:100%;font-family:monospace}}pre{{background:#f4f4f4;padding:.5rem;overflow:auto}}</style>\n\
+         </head>\n<body>\n<main>\n<h1>ffkg SPARQL endpoint</h1>\n\
+         <p>SPARQL 1.1 over a curated graph of the foreign fighters who travelled to join the \
+         Islamic State, every figure with the sentence it comes from. The endpoint is \
+         <code>/sparql</code> (GET or POST, results by content negotiation); every prefix the \
+         graph uses (<code>ff:</code>, <code>country:</code>, <code>figure:</code> …) is declared.</p>\n\
+         <form method=\"get\" action=\"/sparql\">\n\
+         <p><label for=\"query\">Query</label></p>\n\
+         <textarea id=\"query\" name=\"query\" rows=\"10\">{query}</textarea>\n\
+         <p><label for=\"format\">Results as</label> <select id=\"format\" name=\"format\">\
+         <option value=\"csv\">CSV</option><option value=\"tsv\">TSV</option>\
+         <option value=\"json\">SPARQL JSON</option><option value=\"xml\">SPARQL XML</option>\
+         <option value=\"turtle\">Turtle (CONSTRUCT, DESCRIBE)</option></select> \
+         <button type=\"submit\">Run</button></p>\n</form>\n\
+         <h2>The query library</h2>\n<ul>\n{examples}</ul>\n</main>\n</body>\n</html>\n",
+        query = escape(default_query),
+    )
+}
