@@ -45,6 +45,20 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
         .into());
     }
     if let Some(dir) = &config.out_dir {
+        // Two queries of one name would write one file: refuse before anything is written.
+        let mut seen = std::collections::HashMap::new();
+        for job in &jobs {
+            if let Some(first) = seen.insert(job.name.as_str(), job.source.origin.as_str()) {
+                return Err(Error::usage(format!(
+                    "{first} and {} would both be written to {}/{}.*: rename one, or run them \
+                     into different directories",
+                    job.source.origin,
+                    dir.display(),
+                    job.name
+                ))
+                .into());
+            }
+        }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
 
