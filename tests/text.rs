@@ -23,7 +23,7 @@ fn run(args: &[&str], stdin: Option<&str>) -> (String, String) {
 #[test]
 fn help_of_every_command() {
     for command in [
-        "", "query", "update", "load", "repl", "queries", "check", "dump",
+        "", "query", "update", "load", "repl", "queries", "check", "dump", "serve",
     ] {
         let args: Vec<&str> = [command, "--help"]
             .into_iter()
