@@ -405,10 +405,7 @@ impl Backend for Dataset {
         token: CancellationToken,
         origin: &str,
     ) -> Result<QueryResults<'static>> {
-        let prepared = SparqlEvaluator::new()
-            .with_cancellation_token(token)
-            .for_query(query);
-        self.query(prepared, origin)
+        self.query(evaluator(token).for_query(query), origin)
     }
 
     fn explain_query(
@@ -417,17 +414,11 @@ impl Backend for Dataset {
         token: CancellationToken,
         origin: &str,
     ) -> Result<QueryExplanation> {
-        let prepared = SparqlEvaluator::new()
-            .with_cancellation_token(token)
-            .for_query(query);
-        self.explain(prepared, origin)
+        self.explain(evaluator(token).for_query(query), origin)
     }
 
     fn run_update(&mut self, update: Update, token: CancellationToken, origin: &str) -> Result<()> {
-        let prepared = SparqlEvaluator::new()
-            .with_cancellation_token(token)
-            .for_update(update);
-        self.update(prepared, origin)
+        self.update(evaluator(token).for_update(update), origin)
     }
 
     fn write_dataset(
@@ -443,4 +434,9 @@ impl Backend for Dataset {
     fn is_persistent(&self) -> bool {
         Dataset::is_persistent(self)
     }
+}
+
+/// An evaluator that stops when `token` is cancelled.
+fn evaluator(token: CancellationToken) -> SparqlEvaluator {
+    SparqlEvaluator::new().with_cancellation_token(token)
 }

@@ -57,14 +57,6 @@ impl Target {
             Self::Directory { dir, name } => Box::new(DirectorySink::new(dir, name)),
         }
     }
-
-    /// The file whose extension chooses the format.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            Self::File(path) | Self::Append(path) => Some(path),
-            Self::Stdout | Self::Directory { .. } => None,
-        }
-    }
 }
 
 /// Standard output, buffered.
@@ -256,21 +248,51 @@ impl Sink for DirectorySink {
     }
 }
 
-/// Results kept in memory (tests, and the server's bodies).
+/// Results kept in memory (tests, and the server's bodies), refused past `limit` bytes.
 #[derive(Debug, Default)]
 pub struct Buffer {
     pub bytes: Vec<u8>,
     pub format: Option<Format>,
+    pub limit: Option<u64>,
+}
+
+impl Buffer {
+    /// A buffer that refuses a result larger than `limit` bytes.
+    pub fn limited(limit: u64) -> Self {
+        Self {
+            limit: Some(limit),
+            ..Self::default()
+        }
+    }
+}
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(limit) = self.limit {
+            if self.bytes.len() as u64 + buf.len() as u64 > limit {
+                return Err(io::Error::other(format!(
+                    "the result is larger than the limit of {limit} bytes: narrow the query or \
+                     add a LIMIT"
+                )));
+            }
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Sink for Buffer {
     fn name(&self) -> String {
-        "<buffer>".to_owned()
+        "<response>".to_owned()
     }
 
     fn open(&mut self, format: Format) -> Result<&mut dyn Write> {
         self.format = Some(format);
-        Ok(&mut self.bytes)
+        Ok(self)
     }
 
     fn commit(&mut self) -> Result<()> {

@@ -12,7 +12,7 @@ use crate::engine::worker::{self, Stop};
 use crate::engine::{self, Body as StatementBody, OutputOptions};
 use crate::error::{self, Error};
 use crate::output::format::{Format, ResultKind};
-use crate::output::sink::Sink;
+use crate::output::sink::Buffer;
 use crate::sparql::{Kind, Settings, Source};
 use oxhttp::model::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
@@ -22,7 +22,7 @@ use oxhttp::model::{Body, HeaderValue, Method, Request, Response, StatusCode};
 use oxrdf::NamedNode;
 use spargebra::Query;
 use spargebra::algebra::QueryDataset;
-use std::io::{self, Read, Write};
+use std::io::Read;
 use std::sync::{Arc, Condvar, Mutex};
 
 /// The endpoint: the dataset it answers over and what bounds its work.
@@ -283,18 +283,13 @@ fn run_query(
         ..OutputOptions::default()
     };
     let result = worker::supervise("query", Some(endpoint.limits.timeout), None, move |token| {
-        let mut sink = Capped::new(cap);
+        let mut sink = Buffer::limited(cap);
         engine::run_query(&*dataset, &statement, &settings, &output, &mut sink, &token)
             .map(|_| sink.bytes)
     });
     drop(slot);
     match result {
-        Ok(bytes) => Response::builder()
-            .status(StatusCode::OK)
-            .header(CONTENT_TYPE, content_type(format))
-            .header(VARY, "Accept")
-            .body(Body::from(bytes))
-            .unwrap_or_else(|_| empty(StatusCode::INTERNAL_SERVER_ERROR)),
+        Ok(bytes) => negotiated(format, bytes),
         Err(Stop::Failed(e) | Stop::Abandoned(e)) => failure(&e),
         Err(Stop::Interrupted) => text(StatusCode::SERVICE_UNAVAILABLE, "interrupted"),
     }
@@ -349,14 +344,19 @@ fn service_description(endpoint: &Endpoint, request: &Request<Body>) -> Response
     let host = header(request, HOST).unwrap_or("localhost");
     let url = format!("http://{host}/sparql");
     match pages::service_description(&url, format, &endpoint.settings.prefixes) {
-        Ok(bytes) => Response::builder()
-            .status(StatusCode::OK)
-            .header(CONTENT_TYPE, content_type(format))
-            .header(VARY, "Accept")
-            .body(Body::from(bytes))
-            .unwrap_or_else(|_| empty(StatusCode::INTERNAL_SERVER_ERROR)),
+        Ok(bytes) => negotiated(format, bytes),
         Err(e) => failure(&e),
     }
+}
+
+/// A 200 in the negotiated `format`; caches must key it on Accept.
+fn negotiated(format: Format, bytes: Vec<u8>) -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(CONTENT_TYPE, content_type(format))
+        .header(VARY, "Accept")
+        .body(Body::from(bytes))
+        .unwrap_or_else(|_| empty(StatusCode::INTERNAL_SERVER_ERROR))
 }
 
 fn empty(status: StatusCode) -> Response<Body> {
@@ -379,54 +379,6 @@ fn html(status: StatusCode, page: String) -> Response<Body> {
         .header(CONTENT_TYPE, "text/html; charset=utf-8")
         .body(Body::from(page))
         .unwrap_or_else(|_| empty(status))
-}
-
-/// A response body in memory, refused past the endpoint's limit.
-#[derive(Debug)]
-struct Capped {
-    bytes: Vec<u8>,
-    cap: u64,
-}
-
-impl Capped {
-    fn new(cap: u64) -> Self {
-        Self {
-            bytes: Vec::new(),
-            cap,
-        }
-    }
-}
-
-impl Write for Capped {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.bytes.len() as u64 + buf.len() as u64 > self.cap {
-            return Err(io::Error::other(format!(
-                "the result is larger than the endpoint's limit of {} bytes: narrow the query \
-                 or add a LIMIT",
-                self.cap
-            )));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Sink for Capped {
-    fn name(&self) -> String {
-        "<response>".to_owned()
-    }
-
-    fn open(&mut self, _format: Format) -> crate::Result<&mut dyn Write> {
-        Ok(self)
-    }
-
-    fn commit(&mut self) -> crate::Result<()> {
-        Ok(())
-    }
 }
 
 /// A bounded pool of query workers with a bounded queue in front of it.
