@@ -237,6 +237,14 @@ pub struct ServeCmd {
     /// Allow browser pages from ORIGIN (or `*`) to query the endpoint (CORS).
     #[arg(long = "cors", value_name = "ORIGIN")]
     pub cors: Option<String>,
+    /// Take SPARQL updates and graph store writes (PUT, POST, DELETE on /store) from requests
+    /// that carry the token of --token-file as `Authorization: Bearer TOKEN`. Without it the
+    /// endpoint is read-only.
+    #[arg(long = "update", requires = "token_file")]
+    pub update: bool,
+    /// The file whose first line is the bearer token writes must carry (with --update).
+    #[arg(long = "token-file", value_name = "FILE", requires = "update")]
+    pub token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

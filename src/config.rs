@@ -116,6 +116,8 @@ pub struct ServeConfig {
     pub bind: std::net::SocketAddr,
     pub limits: Limits,
     pub cors: Option<String>,
+    /// The bearer token writes must carry; none when the endpoint is read-only.
+    pub token: Option<String>,
 }
 
 /// What bounds the endpoint's work, each from a flag with a documented default.
@@ -248,6 +250,7 @@ impl Config {
                     max_connections: usize::from(cmd.max_connections),
                     idle_timeout: cmd.idle_timeout,
                 },
+                token: cmd.token_file.as_deref().map(read_token).transpose()?,
                 cors: cmd.cors,
             }),
             Some(Command::Repl(cmd)) => Self::Repl(repl(&cmd)?),
@@ -324,4 +327,20 @@ pub fn dataset_format(
         },
     };
     format.check_kind(ResultKind::Graph, "a dataset")
+}
+
+/// The bearer token in the first line of `path`: at least 16 characters, no spaces, so that it
+/// cannot be guessed or mangled in a header.
+fn read_token(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let token = text.lines().next().unwrap_or("").trim();
+    if token.len() < 16 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::usage(format!(
+            "{}: the token must be one line of at least 16 visible ASCII characters, no \
+             spaces (for example: openssl rand -hex 32 > {})",
+            path.display(),
+            path.display()
+        )));
+    }
+    Ok(token.to_owned())
 }

@@ -5,6 +5,7 @@
 use crate::error::Result;
 use crate::output::format::Format;
 use crate::sparql::prefixes::PrefixMap;
+use oxigraph::model::NamedNode;
 use oxigraph::sparql::{CancellationToken, QueryExplanation, QueryResults};
 use spargebra::{Query, Update};
 use std::io::Write;
@@ -42,6 +43,9 @@ pub trait Backend: Send + Sync {
         output_name: &str,
         writer: &mut dyn Write,
     ) -> Result<u64>;
+
+    /// True when the dataset has a named graph of that name (it may be empty).
+    fn contains_named_graph(&self, graph: &NamedNode) -> Result<bool>;
 
     /// True when changes are saved as they are made.
     fn is_persistent(&self) -> bool {

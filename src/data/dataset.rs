@@ -431,6 +431,22 @@ impl Backend for Dataset {
         self.write(format, prefixes, output_name, writer)
     }
 
+    fn contains_named_graph(&self, graph: &NamedNode) -> Result<bool> {
+        Ok(match &self.backend {
+            Storage::Prebuilt(prebuilt) => {
+                crate::data::graph::EMBEDDED
+                    .iter()
+                    .any(|f| f.graph_iri() == *graph)
+                    || (prebuilt.reasoning() != Reasoning::None
+                        && *graph == graph::inferred_graph())
+            }
+            Storage::Overlay(overlay) => overlay.named_graphs()?.contains(graph),
+            Storage::Store { store, .. } => store
+                .contains_named_graph(graph.as_ref())
+                .map_err(Error::store)?,
+        })
+    }
+
     fn is_persistent(&self) -> bool {
         Dataset::is_persistent(self)
     }

@@ -3,9 +3,14 @@
 //! This module only opens the dataset, logs each request to stderr, and on Ctrl-C or SIGTERM
 //! refuses new requests, lets those in flight finish, and returns.
 
+mod assets;
+mod gsp;
+mod http;
 mod negotiate;
 mod pages;
+mod pool;
 pub mod protocol;
+mod write;
 
 use crate::config::ServeConfig;
 use crate::data::Dataset;
@@ -13,7 +18,7 @@ use crate::engine::duration_text;
 use crate::error::{Error, ExitStatus};
 use oxhttp::Server;
 use oxhttp::model::{Body, Response, StatusCode};
-use protocol::Endpoint;
+use protocol::{Access, Endpoint};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -21,12 +26,16 @@ use std::time::{Duration, Instant};
 pub fn run(config: ServeConfig) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let dataset = Dataset::open(&config.dataset)?;
+    let writable = config.token.is_some();
     let endpoint = Arc::new(Endpoint::new(
         dataset,
         config.settings.clone(),
         config.limits,
-        config.cors.clone(),
-    ));
+        Access {
+            cors: config.cors.clone(),
+            token: config.token.clone(),
+        },
+    )?);
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))
@@ -78,6 +87,12 @@ pub fn run(config: ServeConfig) -> anyhow::Result<ExitStatus> {
         config.bind,
         duration_text(started.elapsed())
     );
+    if writable {
+        eprintln!(
+            "ffkg serve: updates and graph store writes are on, for requests that carry the \
+             token"
+        );
+    }
     if !config.bind.ip().is_loopback() {
         eprintln!(
             "ffkg serve: {} is not a loopback address: the endpoint is reachable from other \

@@ -1,6 +1,6 @@
-//! What the endpoint says about itself: the SPARQL 1.1 Service Description, and the query
-//! page at `/` (a plain form that works without JavaScript, with the query library as
-//! examples).
+//! What the endpoint says about itself: the SPARQL 1.1 Service Description, the query page at
+//! `/` (YASGUI, with the prefixes and the query library), and the plain form at `/query` that
+//! works without JavaScript.
 
 use crate::error::{Error, Result};
 use crate::output::format::Format;
@@ -22,8 +22,19 @@ const RESULT_FORMATS: [&str; 10] = [
     "RDF_XML",
 ];
 
-/// The service description of the endpoint at `url`, in `format`.
-pub fn service_description(url: &str, format: Format, prefixes: &PrefixMap) -> Result<Vec<u8>> {
+/// The service description of the endpoint at `url`, in `format`; `writable` when it takes
+/// updates.
+pub fn service_description(
+    url: &str,
+    writable: bool,
+    format: Format,
+    prefixes: &PrefixMap,
+) -> Result<Vec<u8>> {
+    let languages = if writable {
+        "sd:SPARQL10Query, sd:SPARQL11Query, sd:SPARQL11Update"
+    } else {
+        "sd:SPARQL10Query, sd:SPARQL11Query"
+    };
     let formats = RESULT_FORMATS
         .iter()
         .map(|f| format!("<http://www.w3.org/ns/formats/{f}>"))
@@ -34,14 +45,12 @@ pub fn service_description(url: &str, format: Format, prefixes: &PrefixMap) -> R
          @prefix dcterms: <http://purl.org/dc/terms/> .\n\
          <{url}> a sd:Service ;\n\
            sd:endpoint <{url}> ;\n\
-           sd:supportedLanguage sd:SPARQL10Query, sd:SPARQL11Query ;\n\
+           sd:supportedLanguage {languages} ;\n\
            sd:resultFormat {formats} ;\n\
-           sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery ;\n\
+           sd:feature sd:UnionDefaultGraph ;\n\
            dcterms:title \"ffkg: foreign fighters who joined the Islamic State\"@en ;\n\
            sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .\n"
     );
-    // The endpoint cannot call SERVICE; say only what is true.
-    let turtle = turtle.replace(", sd:BasicFederatedQuery", "");
     let quads = RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(turtle.as_bytes())
         .map(|q| q.map_err(|e| Error::usage(format!("service description: {e}"))));
@@ -59,6 +68,40 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+/// The page at `/`: YASGUI on `/sparql`, given the prefixes, the default query and the query
+/// library as JSON in the page (escaped so that no text can close its script element).
+pub fn yasgui_page(prefixes: &PrefixMap) -> String {
+    let examples: Vec<serde_json::Value> = crate::library::LIBRARY
+        .iter()
+        .map(|query| {
+            serde_json::json!({
+                "name": query.name,
+                "question": crate::library::header(query.text).question,
+                "query": query.text,
+            })
+        })
+        .collect();
+    let prefixes: serde_json::Map<String, serde_json::Value> = prefixes
+        .iter()
+        .map(|(name, iri)| (name.to_owned(), serde_json::Value::from(iri)))
+        .collect();
+    let config = serde_json::json!({
+        "endpoint": "/sparql",
+        "prefixes": prefixes,
+        "examples": examples,
+        "defaultQuery": DEFAULT_QUERY,
+    });
+    let json = config
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    super::assets::INDEX.replace("{{CONFIG}}", &json)
+}
+
+/// The query both pages open with: the top countries of the Soufan Center's 2017 table.
+const DEFAULT_QUERY: &str = "SELECT ?country ?fighters WHERE {\n  ?f ff:inTable document:soufan-2017-table-foreign-fighters ;\n     ff:measure measure:foreign-fighters ; ff:about ?c ; ff:printedValue ?fighters ; ff:lowerBound ?n .\n  ?c a ff:Country ; rdfs:label ?country\n} ORDER BY DESC(?n) LIMIT 10";
 
 /// The query page: a form that sends its query to `/sparql` by GET, and the library's queries
 /// as examples, each runnable as it is.
@@ -82,7 +125,6 @@ pub fn query_page() -> String {
             )
         })
         .collect();
-    let default_query = "SELECT ?country ?fighters WHERE {\n  ?f ff:inTable document:soufan-2017-table-foreign-fighters ;\n     ff:measure measure:foreign-fighters ; ff:about ?c ; ff:printedValue ?fighters ; ff:lowerBound ?n .\n  ?c a ff:Country ; rdfs:label ?country\n} ORDER BY DESC(?n) LIMIT 10";
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -103,6 +145,6 @@ pub fn query_page() -> String {
          <option value=\"turtle\">Turtle (CONSTRUCT, DESCRIBE)</option></select> \
          <button type=\"submit\">Run</button></p>\n</form>\n\
          <h2>The query library</h2>\n<ul>\n{examples}</ul>\n</main>\n</body>\n</html>\n",
-        query = escape(default_query),
+        query = escape(DEFAULT_QUERY),
     )
 }

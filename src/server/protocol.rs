@@ -1,56 +1,83 @@
 //! The SPARQL 1.1 Protocol as a plain function from a request to a response over the engine:
-//! queries by GET and POST (form or `application/sparql-query`), `default-graph-uri` and
-//! `named-graph-uri`, content negotiation, the service description, CORS, and every limit
-//! (body, response, workers and queue, timeout). Tested without sockets; `server::run` only
-//! puts it behind a listener.
+//! routing, queries by GET and POST (form or `application/sparql-query`) with
+//! `default-graph-uri` and `named-graph-uri`, content negotiation, the service description and
+//! CORS. Updates are [`super::write`]'s, the Graph Store Protocol [`super::gsp`]'s. Tested
+//! without sockets; `server::run` only puts it behind a listener.
 
-use super::negotiate;
-use super::pages;
+use super::http::{self, Params, failure, header, not_acceptable, text};
+use super::pool::Pool;
+use super::{assets, gsp, negotiate, pages, write};
 use crate::config::Limits;
 use crate::data::Dataset;
 use crate::engine::worker::{self, Stop};
-use crate::engine::{self, Body as StatementBody, OutputOptions};
-use crate::error::{self, Error};
+use crate::engine::{self, Body as StatementBody, OutputOptions, Statement};
+use crate::error::{self, Result};
 use crate::output::format::{Format, ResultKind};
 use crate::output::sink::Buffer;
 use crate::sparql::{Kind, Settings, Source};
 use oxhttp::model::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW, CONTENT_TYPE, HOST, VARY,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW, HOST,
 };
 use oxhttp::model::{Body, HeaderValue, Method, Request, Response, StatusCode};
 use oxrdf::NamedNode;
 use spargebra::Query;
 use spargebra::algebra::QueryDataset;
-use std::io::Read;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, PoisonError, RwLock};
+
+/// Who may do what beyond reading, and from which origins browsers may call.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// `--cors`: the origin (or `*`) browser pages may call from.
+    pub cors: Option<String>,
+    /// `--update` with `--token-file`: the bearer token that updates and graph writes must
+    /// carry; none means the endpoint is read-only.
+    pub token: Option<String>,
+}
 
 /// The endpoint: the dataset it answers over and what bounds its work.
 #[derive(Debug)]
 pub struct Endpoint {
-    pub dataset: Arc<Dataset>,
+    /// Queries read it together; an update or a graph write has it alone.
+    pub dataset: Arc<RwLock<Dataset>>,
     pub settings: Settings,
     pub limits: Limits,
-    pub cors: Option<String>,
-    pool: Pool,
+    pub access: Access,
+    pub pool: Pool,
 }
 
 impl Endpoint {
-    pub fn new(dataset: Dataset, settings: Settings, limits: Limits, cors: Option<String>) -> Self {
-        Self {
-            dataset: Arc::new(dataset),
+    /// With writes allowed, the dataset becomes a store now, so that the first write does
+    /// not pay for copying the embedded graph.
+    pub fn new(
+        mut dataset: Dataset,
+        settings: Settings,
+        limits: Limits,
+        access: Access,
+    ) -> Result<Self> {
+        if access.token.is_some() {
+            dataset.store()?;
+        }
+        Ok(Self {
+            dataset: Arc::new(RwLock::new(dataset)),
             settings,
             pool: Pool::new(limits.workers, limits.queue),
             limits,
-            cors,
-        }
+            access,
+        })
+    }
+
+    /// The URL of `path` on this endpoint, as the client named the host.
+    pub fn url(&self, request: &Request<Body>, path: &str) -> String {
+        let host = header(request, HOST).unwrap_or("localhost");
+        format!("http://{host}{path}")
     }
 }
 
 /// Answers one request.
 pub fn handle(endpoint: &Endpoint, request: &mut Request<Body>) -> Response<Body> {
     let mut response = route(endpoint, request);
-    if let Some(origin) = &endpoint.cors {
+    if let Some(origin) = &endpoint.access.cors {
         if let Ok(value) = HeaderValue::from_str(origin) {
             response
                 .headers_mut()
@@ -60,41 +87,52 @@ pub fn handle(endpoint: &Endpoint, request: &mut Request<Body>) -> Response<Body
     response
 }
 
+/// The methods each path answers.
+fn allowed(path: &str) -> &'static str {
+    if gsp::owns(path) {
+        "GET, HEAD, PUT, POST, DELETE, OPTIONS"
+    } else {
+        "GET, POST, OPTIONS"
+    }
+}
+
 fn route(endpoint: &Endpoint, request: &mut Request<Body>) -> Response<Body> {
     let path = request.uri().path().to_owned();
-    match (request.method().clone(), path.as_str()) {
-        (Method::OPTIONS, _) => {
-            let mut response = empty(StatusCode::NO_CONTENT);
-            let headers = response.headers_mut();
-            headers.insert(ALLOW, HeaderValue::from_static("GET, POST, OPTIONS"));
-            if endpoint.cors.is_some() {
-                headers.insert(
-                    ACCESS_CONTROL_ALLOW_METHODS,
-                    HeaderValue::from_static("GET, POST, OPTIONS"),
-                );
-                headers.insert(
-                    ACCESS_CONTROL_ALLOW_HEADERS,
-                    HeaderValue::from_static("Accept, Content-Type"),
-                );
-            }
-            response
-        }
-        (Method::GET, "/") => html(StatusCode::OK, pages::query_page()),
+    let method = request.method().clone();
+    if method == Method::OPTIONS {
+        return preflight(endpoint, &path);
+    }
+    if gsp::owns(&path) {
+        return gsp::handle(endpoint, request);
+    }
+    match (method, path.as_str()) {
+        (Method::GET, "/") => http::typed(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            pages::yasgui_page(&endpoint.settings.prefixes),
+        ),
+        (Method::GET, "/query") => http::typed(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            pages::query_page(),
+        ),
         (Method::GET, "/sparql") => {
-            let params = query_params(request);
+            let params = Params::of_url(request);
             if params.has("update") {
                 return text(
                     StatusCode::BAD_REQUEST,
                     "an update is sent with POST, never GET",
                 );
             }
-            match params.first("query") {
-                Some(query) => run_query(endpoint, request, query, &params),
-                None => service_description(endpoint, request),
+            match params.single("query") {
+                Ok(Some(query)) => run_query(endpoint, request, query, &params),
+                Ok(None) => service_description(endpoint, request),
+                Err(response) => *response,
             }
         }
         (Method::POST, "/sparql") => post(endpoint, request),
-        (_, "/sparql" | "/") => {
+        (Method::GET, path) if path.starts_with("/assets/") => assets::serve(path),
+        (_, "/sparql" | "/" | "/query") => {
             let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "use GET or POST");
             response
                 .headers_mut()
@@ -103,116 +141,69 @@ fn route(endpoint: &Endpoint, request: &mut Request<Body>) -> Response<Body> {
         }
         _ => text(
             StatusCode::NOT_FOUND,
-            "not found: the SPARQL endpoint is /sparql, the query page /",
+            "not found: the SPARQL endpoint is /sparql, the graph store /store, the query \
+             page /",
         ),
     }
 }
 
+fn preflight(endpoint: &Endpoint, path: &str) -> Response<Body> {
+    let mut response = http::empty(StatusCode::NO_CONTENT);
+    let methods = HeaderValue::from_static(allowed(path));
+    let headers = response.headers_mut();
+    headers.insert(ALLOW, methods.clone());
+    if endpoint.access.cors.is_some() {
+        headers.insert(ACCESS_CONTROL_ALLOW_METHODS, methods);
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("Accept, Authorization, Content-Type"),
+        );
+    }
+    response
+}
+
 fn post(endpoint: &Endpoint, request: &mut Request<Body>) -> Response<Body> {
-    let media = request
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
-    let body = match read_body(request, endpoint.limits.max_body) {
+    let media = http::media_type(request);
+    if media == "application/sparql-update" {
+        return write::post_update(endpoint, request);
+    }
+    let body = match http::read_body(request, endpoint.limits.max_body) {
         Ok(body) => body,
         Err(response) => return *response,
     };
-    let url_params = query_params(request);
+    let url_params = Params::of_url(request);
     match media.as_str() {
         "application/x-www-form-urlencoded" => {
-            let params = Params::parse(&body);
-            if params.has("update") {
-                return read_only();
-            }
-            match params.first("query") {
-                Some(query) => run_query(endpoint, request, query, &params),
-                None => text(StatusCode::BAD_REQUEST, "the form has no query= parameter"),
+            let Ok(body) = std::str::from_utf8(&body) else {
+                return text(StatusCode::BAD_REQUEST, "the form is not UTF-8");
+            };
+            let params = Params::parse(body.as_bytes());
+            match (params.single("query"), params.single("update")) {
+                (Err(response), _) | (_, Err(response)) => *response,
+                (Ok(Some(_)), Ok(Some(_))) => text(
+                    StatusCode::BAD_REQUEST,
+                    "the form has both query= and update=; send one",
+                ),
+                (Ok(Some(query)), Ok(None)) => run_query(endpoint, request, query, &params),
+                (Ok(None), Ok(Some(update))) => {
+                    write::form_update(endpoint, request, update, &params)
+                }
+                (Ok(None), Ok(None)) => text(
+                    StatusCode::BAD_REQUEST,
+                    "the form has no query= or update= parameter",
+                ),
             }
         }
         "application/sparql-query" => match String::from_utf8(body) {
             Ok(query) => run_query(endpoint, request, &query, &url_params),
             Err(_) => text(StatusCode::BAD_REQUEST, "the query is not UTF-8"),
         },
-        "application/sparql-update" => read_only(),
         _ => text(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send a query as application/sparql-query or application/x-www-form-urlencoded",
+            "send a query as application/sparql-query or application/x-www-form-urlencoded, \
+             an update as application/sparql-update",
         ),
     }
-}
-
-fn read_only() -> Response<Body> {
-    text(
-        StatusCode::FORBIDDEN,
-        "this endpoint is read-only: updates are refused",
-    )
-}
-
-/// The request's body, at most `limit` bytes (413 past it).
-fn read_body(request: &mut Request<Body>, limit: u64) -> Result<Vec<u8>, Box<Response<Body>>> {
-    let mut body = Vec::new();
-    request
-        .body_mut()
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut body)
-        .map_err(|e| {
-            Box::new(text(
-                StatusCode::BAD_REQUEST,
-                &format!("unreadable body: {e}"),
-            ))
-        })?;
-    if body.len() as u64 > limit {
-        return Err(Box::new(text(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("the body is larger than the endpoint's limit of {limit} bytes"),
-        )));
-    }
-    Ok(body)
-}
-
-/// Form or URL parameters, in order, decoded.
-#[derive(Debug, Default)]
-struct Params(Vec<(String, String)>);
-
-impl Params {
-    fn parse(bytes: &[u8]) -> Self {
-        Self(form_urlencoded::parse(bytes).into_owned().collect())
-    }
-
-    fn first(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|(n, _)| n == name)
-    }
-}
-
-fn query_params(request: &Request<Body>) -> Params {
-    Params::parse(request.uri().query().unwrap_or("").as_bytes())
-}
-
-fn header(request: &Request<Body>, name: oxhttp::model::header::HeaderName) -> Option<&str> {
-    request.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
 /// What a query returns, from its form.
@@ -254,25 +245,45 @@ fn run_query(
         return not_acceptable();
     };
     // The protocol's dataset, when given, replaces the query's FROM and FROM NAMED.
-    let defaults = iris(&params.all("default-graph-uri"));
-    let named = iris(&params.all("named-graph-uri"));
-    match (defaults, named) {
-        (Err(bad), _) | (_, Err(bad)) => {
-            return text(StatusCode::BAD_REQUEST, &format!("not an IRI: {bad}"));
-        }
-        (Ok(defaults), Ok(named)) if !defaults.is_empty() || !named.is_empty() => {
-            *dataset_of(query) = Some(QueryDataset {
-                default: defaults,
-                named: (!named.is_empty()).then_some(named),
-            });
-        }
-        _ => {}
+    match protocol_dataset(params, "default-graph-uri", "named-graph-uri") {
+        Ok(Some(dataset)) => *dataset_of(query) = Some(dataset),
+        Ok(None) => {}
+        Err(response) => return *response,
     }
+    answer_query(endpoint, statement, format)
+}
+
+/// The dataset named by a request's `default`/`named` parameters, if it names one.
+pub fn protocol_dataset(
+    params: &Params,
+    default: &str,
+    named: &str,
+) -> Result<Option<QueryDataset>, Box<Response<Body>>> {
+    let iris = |name: &str| -> Result<Vec<NamedNode>, Box<Response<Body>>> {
+        params
+            .all(name)
+            .into_iter()
+            .map(|v| {
+                NamedNode::new(v).map_err(|_| {
+                    Box::new(text(StatusCode::BAD_REQUEST, &format!("not an IRI: {v}")))
+                })
+            })
+            .collect()
+    };
+    let (defaults, named) = (iris(default)?, iris(named)?);
+    Ok(
+        (!defaults.is_empty() || !named.is_empty()).then(|| QueryDataset {
+            default: defaults,
+            named: (!named.is_empty()).then_some(named),
+        }),
+    )
+}
+
+/// Runs a prepared query on a pool worker under the timeout and answers with its results in
+/// `format`, or with the status its failure deserves.
+pub fn answer_query(endpoint: &Endpoint, statement: Statement, format: Format) -> Response<Body> {
     let Some(slot) = endpoint.pool.acquire() else {
-        return text(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the endpoint is busy: every worker is taken and the queue is full; try again",
-        );
+        return busy();
     };
     let dataset = Arc::clone(&endpoint.dataset);
     let settings = endpoint.settings.clone();
@@ -283,152 +294,45 @@ fn run_query(
         ..OutputOptions::default()
     };
     let result = worker::supervise("query", Some(endpoint.limits.timeout), None, move |token| {
+        let dataset = dataset.read().unwrap_or_else(PoisonError::into_inner);
         let mut sink = Buffer::limited(cap);
         engine::run_query(&*dataset, &statement, &settings, &output, &mut sink, &token)
             .map(|_| sink.bytes)
     });
     drop(slot);
     match result {
-        Ok(bytes) => negotiated(format, bytes),
-        Err(Stop::Failed(e) | Stop::Abandoned(e)) => failure(&e),
-        Err(Stop::Interrupted) => text(StatusCode::SERVICE_UNAVAILABLE, "interrupted"),
+        Ok(bytes) => http::negotiated(format, bytes),
+        Err(stop) => stopped(&stop),
     }
 }
 
-fn iris(values: &[&str]) -> Result<Vec<NamedNode>, String> {
-    values
-        .iter()
-        .map(|v| NamedNode::new(*v).map_err(|_| (*v).to_owned()))
-        .collect()
+/// The answer to a statement the supervisor stopped.
+pub fn stopped(stop: &Stop) -> Response<Body> {
+    match stop {
+        Stop::Failed(e) | Stop::Abandoned(e) => failure(e),
+        Stop::Interrupted => text(StatusCode::SERVICE_UNAVAILABLE, "interrupted"),
+    }
 }
 
-/// The status a failed query gets.
-fn failure(error: &Error) -> Response<Body> {
-    let status = match error {
-        Error::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
-        Error::Usage(_)
-        | Error::QuerySyntax { .. }
-        | Error::QuerySyntaxNoPosition { .. }
-        | Error::TooDeep { .. } => StatusCode::BAD_REQUEST,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    text(status, &error::report(error))
-}
-
-fn not_acceptable() -> Response<Body> {
+pub fn busy() -> Response<Body> {
     text(
-        StatusCode::NOT_ACCEPTABLE,
-        &format!(
-            "no format the request accepts can hold this result; the endpoint offers {}",
-            negotiate::offered()
-        ),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the endpoint is busy: every worker is taken and the queue is full; try again",
     )
-}
-
-fn content_type(format: Format) -> String {
-    let media = format.media_type();
-    if media.starts_with("text/") || media.ends_with("+json") || media.ends_with("+xml") {
-        format!("{media}; charset=utf-8")
-    } else {
-        media.to_owned()
-    }
 }
 
 /// The service description (SPARQL 1.1 Service Description) in the negotiated RDF syntax.
 fn service_description(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
-    let params = query_params(request);
+    let params = Params::of_url(request);
     let choice = negotiate::choose(header(request, ACCEPT), params.first("format"));
     let Some(format) = choice.graphs else {
         return not_acceptable();
     };
-    let host = header(request, HOST).unwrap_or("localhost");
-    let url = format!("http://{host}/sparql");
-    match pages::service_description(&url, format, &endpoint.settings.prefixes) {
-        Ok(bytes) => negotiated(format, bytes),
+    let url = endpoint.url(request, "/sparql");
+    let writable = endpoint.access.token.is_some();
+    match pages::service_description(&url, writable, format, &endpoint.settings.prefixes) {
+        Ok(bytes) => http::negotiated(format, bytes),
         Err(e) => failure(&e),
-    }
-}
-
-/// A 200 in the negotiated `format`; caches must key it on Accept.
-fn negotiated(format: Format, bytes: Vec<u8>) -> Response<Body> {
-    Response::builder()
-        .status(StatusCode::OK)
-        .header(CONTENT_TYPE, content_type(format))
-        .header(VARY, "Accept")
-        .body(Body::from(bytes))
-        .unwrap_or_else(|_| empty(StatusCode::INTERNAL_SERVER_ERROR))
-}
-
-fn empty(status: StatusCode) -> Response<Body> {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = status;
-    response
-}
-
-fn text(status: StatusCode, message: &str) -> Response<Body> {
-    Response::builder()
-        .status(status)
-        .header(CONTENT_TYPE, "text/plain; charset=utf-8")
-        .body(Body::from(format!("{message}\n")))
-        .unwrap_or_else(|_| empty(status))
-}
-
-fn html(status: StatusCode, page: String) -> Response<Body> {
-    Response::builder()
-        .status(status)
-        .header(CONTENT_TYPE, "text/html; charset=utf-8")
-        .body(Body::from(page))
-        .unwrap_or_else(|_| empty(status))
-}
-
-/// A bounded pool of query workers with a bounded queue in front of it.
-#[derive(Debug)]
-struct Pool {
-    /// (running, waiting)
-    state: Mutex<(usize, usize)>,
-    freed: Condvar,
-    workers: usize,
-    queue: usize,
-}
-
-/// A worker slot, given back when dropped.
-struct Slot<'a>(&'a Pool);
-
-impl Pool {
-    fn new(workers: usize, queue: usize) -> Self {
-        Self {
-            state: Mutex::new((0, 0)),
-            freed: Condvar::new(),
-            workers: workers.max(1),
-            queue,
-        }
-    }
-
-    /// A slot now, or after waiting in the queue; none when the queue is full.
-    fn acquire(&self) -> Option<Slot<'_>> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.0 < self.workers {
-            state.0 += 1;
-            return Some(Slot(self));
-        }
-        if state.1 >= self.queue {
-            return None;
-        }
-        state.1 += 1;
-        while state.0 >= self.workers {
-            state = self.freed.wait(state).unwrap_or_else(|p| p.into_inner());
-        }
-        state.1 -= 1;
-        state.0 += 1;
-        Some(Slot(self))
-    }
-}
-
-impl Drop for Slot<'_> {
-    fn drop(&mut self) {
-        let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.0 -= 1;
-        self.0.freed.notify_one();
     }
 }
 

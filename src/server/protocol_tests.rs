@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::data::prebuilt::Prebuilt;
+use oxhttp::model::header::CONTENT_TYPE;
 use std::time::Duration;
 
 fn endpoint(limits: Limits, cors: Option<&str>) -> Endpoint {
@@ -9,11 +10,19 @@ fn endpoint(limits: Limits, cors: Option<&str>) -> Endpoint {
         Dataset::from_prebuilt(Prebuilt::get()),
         Settings::default(),
         limits,
-        cors.map(str::to_owned),
+        Access {
+            cors: cors.map(str::to_owned),
+            token: None,
+        },
     )
+    .expect("an endpoint")
 }
 
-fn get(endpoint: &Endpoint, target: &str, accept: Option<&str>) -> (StatusCode, String, String) {
+pub(super) fn get(
+    endpoint: &Endpoint,
+    target: &str,
+    accept: Option<&str>,
+) -> (StatusCode, String, String) {
     let mut builder = Request::builder().method(Method::GET).uri(target);
     if let Some(accept) = accept {
         builder = builder.header(ACCEPT, accept);
@@ -39,7 +48,10 @@ fn post(
     answer(endpoint, &mut request)
 }
 
-fn answer(endpoint: &Endpoint, request: &mut Request<Body>) -> (StatusCode, String, String) {
+pub(super) fn answer(
+    endpoint: &Endpoint,
+    request: &mut Request<Body>,
+) -> (StatusCode, String, String) {
     let response = handle(endpoint, request);
     let status = response.status();
     let media = response
@@ -52,13 +64,16 @@ fn answer(endpoint: &Endpoint, request: &mut Request<Body>) -> (StatusCode, Stri
     (status, media, body)
 }
 
-fn encoded(query: &str) -> String {
+pub(super) fn encoded(query: &str) -> String {
     form_urlencoded::Serializer::new(String::new())
         .append_pair("query", query)
         .finish()
 }
 
 const ASK: &str = "ASK { country:TUN a ff:Country }";
+
+#[path = "write_tests.rs"]
+mod write_tests;
 
 #[test]
 fn a_get_query_answers_in_json_by_default() {
@@ -319,9 +334,9 @@ fn cors_and_preflight() {
 }
 
 #[test]
-fn the_query_page_is_a_form_with_the_library() {
+fn the_plain_query_page_is_a_form_with_the_library() {
     let e = endpoint(Limits::default(), None);
-    let (status, media, body) = get(&e, "/", None);
+    let (status, media, body) = get(&e, "/query", None);
     assert_eq!(status, StatusCode::OK);
     assert!(media.starts_with("text/html"));
     assert!(body.contains("<form method=\"get\" action=\"/sparql\">"));
