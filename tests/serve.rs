@@ -43,7 +43,7 @@ fn curl_queries_the_endpoint_and_sigterm_stops_it() {
     let (code, body) = served.curl(&[&sparql, "-H", "Accept: text/turtle"]);
     assert_eq!(code, 200);
     assert!(body.contains("sd:Service"), "{body}");
-    let (code, body) = served.curl(&[&format!("{}/", served.base)]);
+    let (code, body) = served.curl(&[&format!("{}/query", served.base)]);
     assert_eq!(code, 200);
     assert!(body.contains("<form"), "{body}");
     assert!(served.stop().success());
@@ -63,4 +63,72 @@ fn an_endpoint_with_cors_answers_preflight() {
         "{head}"
     );
     assert!(served.stop().success());
+}
+
+#[test]
+fn curl_writes_with_the_token_and_reads_back_through_the_graph_store() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let token_file = dir.path().join("token");
+    let token = "curl-test-token-0123456789";
+    std::fs::write(&token_file, format!("{token}\n")).expect("token written");
+    let served = Served::start(&[
+        "--no-embedded",
+        "--update",
+        "--token-file",
+        token_file.to_str().expect("UTF-8 path"),
+    ]);
+    let store = format!("{}/store?graph=https://example.org/mine", served.base);
+    let bearer = format!("Authorization: Bearer {token}");
+    let turtle = "<https://example.org/a> <https://example.org/p> \"é\" .";
+    let put = |auth: &str| {
+        served.curl(&[
+            "-X",
+            "PUT",
+            &store,
+            "-H",
+            auth,
+            "-H",
+            "Content-Type: text/turtle",
+            "--data-binary",
+            turtle,
+        ])
+    };
+    assert_eq!(put("Authorization: Bearer not-the-token-at-all").0, 401);
+    assert_eq!(put(&bearer).0, 201);
+    assert_eq!(put(&bearer).0, 204);
+    let (code, body) = served.curl(&[&store, "-H", "Accept: application/n-triples"]);
+    assert_eq!((code, body.trim()), (200, turtle));
+    let sparql = format!("{}/sparql", served.base);
+    let (code, _) = served.curl(&[
+        &sparql,
+        "-H",
+        &bearer,
+        "-H",
+        "Content-Type: application/sparql-update",
+        "--data-binary",
+        "DROP GRAPH <https://example.org/mine>",
+    ]);
+    assert_eq!(code, 204);
+    assert_eq!(served.curl(&[&store]).0, 404);
+    assert!(served.stop().success());
+}
+
+#[test]
+fn a_bad_token_file_is_refused_before_serving() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "short\n").expect("token written");
+    let output = Command::new(assert_cmd::cargo::cargo_bin!("ffkg"))
+        .args(["serve", "--bind", "127.0.0.1:9", "--update", "--token-file"])
+        .arg(&token_file)
+        .output()
+        .expect("ffkg runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("at least 16"), "{stderr}");
+    let output = Command::new(assert_cmd::cargo::cargo_bin!("ffkg"))
+        .args(["serve", "--update"])
+        .output()
+        .expect("ffkg runs");
+    assert_eq!(output.status.code(), Some(2), "--update needs --token-file");
 }

@@ -14,6 +14,7 @@ use crate::engine::{self, Body as StatementBody, OutputOptions, Statement};
 use crate::error::{self, Result};
 use crate::output::format::{Format, ResultKind};
 use crate::output::sink::Buffer;
+use crate::sparql::lexer::{self, TokenKind};
 use crate::sparql::{Kind, Settings, Source};
 use oxhttp::model::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
@@ -235,6 +236,9 @@ fn run_query(
         Ok(statement) => statement,
         Err(e) => return text(StatusCode::BAD_REQUEST, &error::report(&e)),
     };
+    if let Some(refused) = refuse_service(&source) {
+        return refused;
+    }
     let StatementBody::Query(query) = &mut statement.body else {
         return text(StatusCode::BAD_REQUEST, "not a query");
     };
@@ -251,6 +255,19 @@ fn run_query(
         Err(response) => return *response,
     }
     answer_query(endpoint, statement, format)
+}
+
+/// A statement that calls SERVICE is refused: no request can make the endpoint fetch a URL.
+pub fn refuse_service(source: &Source) -> Option<Response<Body>> {
+    let calls = lexer::tokens(&source.text).iter().any(|token| {
+        token.kind == TokenKind::Keyword && token.text(&source.text).eq_ignore_ascii_case("SERVICE")
+    });
+    calls.then(|| {
+        text(
+            StatusCode::FORBIDDEN,
+            "SERVICE is off in ffkg serve: no request can make the endpoint fetch a URL",
+        )
+    })
 }
 
 /// The dataset named by a request's `default`/`named` parameters, if it names one.

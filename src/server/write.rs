@@ -4,7 +4,7 @@
 //! request) runs: on a pool worker, alone on the dataset, under the timeout.
 
 use super::http::{self, Params, header, text};
-use super::protocol::{Endpoint, busy, protocol_dataset, stopped};
+use super::protocol::{Endpoint, busy, protocol_dataset, refuse_service, stopped};
 use crate::data::Dataset;
 use crate::engine::worker;
 use crate::engine::{self, Body as StatementBody};
@@ -88,6 +88,9 @@ fn run_update(endpoint: &Endpoint, text_of_update: &str, params: &Params) -> Res
     let StatementBody::Update(update) = &mut statement.body else {
         return text(StatusCode::BAD_REQUEST, "not an update");
     };
+    if let Some(refused) = refuse_service(&source) {
+        return refused;
+    }
     if update
         .operations
         .iter()

@@ -344,3 +344,19 @@ fn the_embedded_graphs_are_readable_through_the_graph_store() {
     let (status, _) = graph(&e, "/store?graph=http%3A%2F%2Fex%2Fnothing");
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[test]
+fn service_is_refused_in_queries_and_updates() {
+    let e = writable();
+    let query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }";
+    let (status, _, text) = get(&e, &format!("/sparql?{}", encoded(query)), None);
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    assert!(text.contains("SERVICE is off"), "{text}");
+    let status = update(
+        &e,
+        "INSERT { ?s ?p ?o } WHERE { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    );
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The word in a string or an IRI is no call.
+    assert!(!ask(&e, "ASK { ?s ?p \"SERVICE\" }"));
+}
