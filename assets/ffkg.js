@@ -69,11 +69,11 @@
     // that query instead. Nothing is kept in localStorage.
     persistenceId: null,
     tabName: "Query",
+    // `createShortLink` stays unset, so the share button offers no "Shorten" (which would call
+    // a link shortener); the share link itself is this page's address with the query after #.
     yasqe: {
       value: config.defaultQuery || "SELECT * WHERE { ?s ?p ?o } LIMIT 10",
       editorHeight: "260px",
-      // No "Shorten" button: it would call a link shortener.
-      createShortLink: undefined,
     },
     yasr: { prefixes: prefixes },
   });
