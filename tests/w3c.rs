@@ -45,18 +45,6 @@ const OUT_OF_SCOPE: &[(&str, &str)] = &[
         "SPARQL 1.1 entailment regimes (entailment)",
         "reasoning is off here; entailment is tested on its own",
     ),
-    (
-        "SPARQL 1.1 protocol (protocol)",
-        "HTTP requests to a SPARQL endpoint, which ffkg does not serve yet",
-    ),
-    (
-        "SPARQL 1.1 graph store protocol (http-rdf-update, graph-store-protocol)",
-        "HTTP requests to a graph store, which ffkg does not serve yet",
-    ),
-    (
-        "SPARQL 1.1 service description (service-description)",
-        "needs an HTTP endpoint, which ffkg does not serve yet",
-    ),
 ];
 
 fn root() -> PathBuf {

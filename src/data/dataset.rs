@@ -147,6 +147,17 @@ impl Dataset {
         )
     }
 
+    /// True when the default graph is the merge of every named graph, as it is for the embedded
+    /// graph alone (a user's quads, updates and stores keep graphs apart).
+    pub fn default_graph_is_union(&self) -> bool {
+        matches!(self.backend, Storage::Prebuilt(_))
+    }
+
+    /// True while the embedded graph is queried in place (alone or under the user's files).
+    pub fn holds_embedded(&self) -> bool {
+        matches!(self.backend, Storage::Prebuilt(_) | Storage::Overlay(_))
+    }
+
     /// Starts a query; its results stream as they are read.
     pub fn query(&self, query: PreparedSparqlQuery, origin: &str) -> Result<QueryResults<'static>> {
         let results = match &self.backend {

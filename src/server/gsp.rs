@@ -7,12 +7,12 @@
 
 use super::http::{self, Params, header, text};
 use super::protocol::{Endpoint, answer_query};
-use super::{negotiate, write};
+use super::{multipart, negotiate, write};
 use crate::data::Backend;
 use crate::data::graph::data_error;
 use crate::engine::{self, Body as StatementBody, Statement};
 use crate::sparql::{Kind, Source};
-use oxhttp::model::header::{ACCEPT, ALLOW, LOCATION};
+use oxhttp::model::header::{ACCEPT, ALLOW, CONTENT_TYPE, LOCATION};
 use oxhttp::model::{Body, HeaderValue, Method, Request, Response, StatusCode};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxrdf::{GraphName, NamedNode};
@@ -130,8 +130,7 @@ fn read(endpoint: &Endpoint, request: &Request<Body>, target: &Target) -> Respon
         }
     };
     let params = Params::of_url(request);
-    let Some(format) = negotiate::choose(header(request, ACCEPT), params.first("format")).graphs
-    else {
+    let Some(format) = negotiate::choose(header(request, ACCEPT), &params.formats()).graphs else {
         return http::not_acceptable();
     };
     let source = Source::new(
@@ -243,41 +242,77 @@ fn new_graph(
         .map_err(|_| Box::new(text(StatusCode::BAD_REQUEST, &format!("not an IRI: {iri}"))))
 }
 
-/// The body's triples, parsed in the syntax its Content-Type names, placed in `graph` (or
-/// the default graph); a parse error is a 400 that says where.
+/// The body's triples, parsed in the syntax its Content-Type names (each part's own, for a
+/// `multipart/form-data` POST), placed in `graph` (or the default graph); a parse error is a
+/// 400 that says where.
 fn body_quads(
     endpoint: &Endpoint,
     request: &mut Request<Body>,
     graph: Option<&NamedNode>,
 ) -> Result<Vec<Quad>, Box<Response<Body>>> {
+    if !http::utf8_charset(request) {
+        return Err(Box::new(http::not_utf8()));
+    }
     let media = http::media_type(request);
-    let Some(format) = RdfFormat::from_media_type(&media) else {
+    let boundary = (media == "multipart/form-data")
+        .then(|| header(request, CONTENT_TYPE).and_then(multipart::boundary))
+        .map(|b| b.map(str::to_owned));
+    let body = http::read_body(request, endpoint.limits.max_body)?;
+    let base = graph.map_or_else(|| endpoint.url(request, PATH), |g| g.as_str().to_owned());
+    let mut quads = Vec::new();
+    match boundary {
+        None => parse_graph(&media, &body, "<body>", &base, graph, &mut quads)?,
+        Some(None) => {
+            return Err(Box::new(text(
+                StatusCode::BAD_REQUEST,
+                "a multipart/form-data body needs a boundary= parameter",
+            )));
+        }
+        Some(Some(boundary)) => {
+            let parts = multipart::parts(&body, &boundary)
+                .map_err(|e| Box::new(text(StatusCode::BAD_REQUEST, &e)))?;
+            for (n, part) in parts.iter().enumerate() {
+                let name = format!("<body part {}>", n + 1);
+                parse_graph(&part.media, part.bytes, &name, &base, graph, &mut quads)?;
+            }
+        }
+    }
+    Ok(quads)
+}
+
+/// Parses one graph in the syntax of `media` into `quads`.
+fn parse_graph(
+    media: &str,
+    bytes: &[u8],
+    name: &str,
+    base: &str,
+    graph: Option<&NamedNode>,
+    quads: &mut Vec<Quad>,
+) -> Result<(), Box<Response<Body>>> {
+    let Some(format) = RdfFormat::from_media_type(media) else {
         return Err(Box::new(text(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             &format!(
-                "the graph store reads text/turtle, application/n-triples, application/rdf+xml, \
-                 application/ld+json, application/n-quads and application/trig, not {:?}",
-                media
+                "{name}: the graph store reads text/turtle, application/n-triples, \
+                 application/rdf+xml, application/ld+json, application/n-quads, \
+                 application/trig (or several in multipart/form-data), not {media:?}"
             ),
         )));
     };
-    let body = http::read_body(request, endpoint.limits.max_body)?;
-    let base = graph.map_or_else(|| endpoint.url(request, PATH), |g| g.as_str().to_owned());
     let mut parser = RdfParser::from_format(format)
-        .with_base_iri(&base)
+        .with_base_iri(base)
         .map_err(|e| Box::new(text(StatusCode::BAD_REQUEST, &format!("bad base IRI: {e}"))))?;
     if let Some(graph) = graph {
         parser = parser.with_default_graph(graph.clone());
     }
     let wanted = graph.map_or(GraphName::DefaultGraph, |g| GraphName::NamedNode(g.clone()));
-    let mut quads = Vec::new();
-    for quad in parser.for_slice(&body) {
-        let quad = quad.map_err(|e| Box::new(http::failure(&data_error("<body>", e.into()))))?;
+    for quad in parser.for_slice(bytes) {
+        let quad = quad.map_err(|e| Box::new(http::failure(&data_error(name, e.into()))))?;
         if quad.graph_name != wanted {
             return Err(Box::new(text(
                 StatusCode::BAD_REQUEST,
                 &format!(
-                    "the body holds a triple in the graph {}, not in the one the request names; \
+                    "{name} holds a triple in the graph {}, not in the one the request names; \
                      the graph store writes one graph at a time",
                     quad.graph_name
                 ),
@@ -292,5 +327,5 @@ fn body_quads(
             }),
         });
     }
-    Ok(quads)
+    Ok(())
 }

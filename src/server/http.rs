@@ -38,6 +38,15 @@ impl Params {
             .collect()
     }
 
+    /// The values of `format=` and `output=` (Fuseki reads both), in order.
+    pub fn formats(&self) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == "format" || n == "output")
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.0.iter().any(|(n, _)| n == name)
     }
@@ -70,6 +79,30 @@ pub fn media_type(request: &Request<Body>) -> String {
                 .to_ascii_lowercase()
         })
         .unwrap_or_default()
+}
+
+/// False when the request's Content-Type names a charset other than UTF-8, the only one the
+/// protocol allows for queries and updates.
+pub fn utf8_charset(request: &Request<Body>) -> bool {
+    header(request, CONTENT_TYPE).is_none_or(|value| {
+        value
+            .split(';')
+            .skip(1)
+            .all(|parameter| match parameter.split_once('=') {
+                Some((name, charset)) if name.trim().eq_ignore_ascii_case("charset") => {
+                    let charset = charset.trim().trim_matches('"');
+                    charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8")
+                }
+                _ => true,
+            })
+    })
+}
+
+pub fn not_utf8() -> Response<Body> {
+    text(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "the body's charset is not UTF-8: send queries, updates and data as UTF-8",
+    )
 }
 
 /// The request's body, at most `limit` bytes (413 past it).
@@ -120,7 +153,9 @@ pub fn not_acceptable() -> Response<Body> {
 
 fn content_type(format: Format) -> String {
     let media = format.media_type();
-    if media.starts_with("text/") || media.ends_with("+json") || media.ends_with("+xml") {
+    if media.contains("charset") {
+        media.to_owned()
+    } else if media.starts_with("text/") || media.ends_with("+json") || media.ends_with("+xml") {
         format!("{media}; charset=utf-8")
     } else {
         media.to_owned()

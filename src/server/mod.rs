@@ -6,6 +6,7 @@
 mod assets;
 mod gsp;
 mod http;
+mod multipart;
 mod negotiate;
 mod pages;
 mod pool;

@@ -105,34 +105,40 @@ fn media_types(format: Format) -> Vec<&'static str> {
     types
 }
 
-/// Negotiates from a `format=` value (a name such as `json`, or a media type), else from the
-/// Accept header; no header means anything.
-pub fn choose(accept: Option<&str>, format: Option<&str>) -> Choice {
-    if let Some(name) = format {
-        let named = Format::from_name(name)
+/// The formats a `format=` (or `output=`) value names: a format's name or media type, or one
+/// of the short names clients send (`xml` is SPARQL XML for solutions and RDF/XML for graphs,
+/// `json` SPARQL JSON and JSON-LD, `rdf+xml` RDF/XML), as Fuseki reads them.
+fn named(value: &str) -> Vec<Format> {
+    let value = value.trim().to_ascii_lowercase();
+    match value.as_str() {
+        "xml" => vec![Format::Xml, Format::Rdfxml],
+        "json" => vec![Format::Json, Format::Jsonld],
+        "rdf+xml" | "rdf" => vec![Format::Rdfxml],
+        "ttl" => vec![Format::Turtle],
+        _ => Format::from_name(&value)
             .ok()
-            .or_else(|| Format::from_media_type(name));
-        if let Some(format) = named {
-            return match format.kind() {
-                ResultKind::Solutions => Choice {
-                    solutions: Some(format),
-                    graphs: None,
-                },
-                ResultKind::Graph => Choice {
-                    solutions: None,
-                    graphs: Some(format),
-                },
-            };
-        }
-        return Choice {
-            solutions: None,
-            graphs: None,
-        };
+            .or_else(|| Format::from_media_type(&value))
+            .into_iter()
+            .collect(),
     }
+}
+
+/// Negotiates from the `format=` values (the first one that names a format of a kind decides
+/// it), else from the Accept header; no header means anything. Values that name no format of
+/// a kind leave that kind to the header, so a client that sends both is answered.
+pub fn choose(accept: Option<&str>, formats: &[&str]) -> Choice {
     let ranges = ranges(accept.filter(|a| !a.trim().is_empty()).unwrap_or("*/*"));
+    let asked: Vec<Format> = formats.iter().flat_map(|v| named(v)).collect();
+    let pick = |kind: ResultKind, offered: &[Format]| {
+        asked
+            .iter()
+            .copied()
+            .find(|f| f.kind() == kind && offered.contains(f))
+            .or_else(|| best(&ranges, offered))
+    };
     Choice {
-        solutions: best(&ranges, &SOLUTIONS),
-        graphs: best(&ranges, &GRAPHS),
+        solutions: pick(ResultKind::Solutions, &SOLUTIONS),
+        graphs: pick(ResultKind::Graph, &GRAPHS),
     }
 }
 
@@ -141,7 +147,7 @@ pub fn offered() -> String {
     SOLUTIONS
         .iter()
         .chain(GRAPHS.iter())
-        .map(|f| f.media_type())
+        .map(|f| f.media_type().split(';').next().unwrap_or("").trim())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -152,7 +158,7 @@ mod tests {
 
     #[test]
     fn no_header_gets_json_and_turtle() {
-        let choice = choose(None, None);
+        let choice = choose(None, &[]);
         assert_eq!(choice.solutions, Some(Format::Json));
         assert_eq!(choice.graphs, Some(Format::Turtle));
     }
@@ -161,34 +167,49 @@ mod tests {
     fn q_values_decide() {
         let choice = choose(
             Some("application/sparql-results+xml;q=0.5, text/csv, text/turtle;q=0.2, */*;q=0.1"),
-            None,
+            &[],
         );
         assert_eq!(choice.solutions, Some(Format::Csv));
         assert_eq!(choice.graphs, Some(Format::Turtle));
-        let choice = choose(Some("application/n-triples, text/turtle;q=0.9"), None);
+        let choice = choose(Some("application/n-triples, text/turtle;q=0.9"), &[]);
         assert_eq!(choice.graphs, Some(Format::Ntriples));
         assert_eq!(choice.solutions, None);
     }
 
     #[test]
     fn the_most_specific_range_wins() {
-        let choice = choose(Some("text/*;q=0.9, text/csv;q=0, */*;q=0.1"), None);
+        let choice = choose(Some("text/*;q=0.9, text/csv;q=0, */*;q=0.1"), &[]);
         assert_eq!(choice.solutions, Some(Format::Tsv));
     }
 
     #[test]
     fn format_parameter_overrides_accept() {
-        let choice = choose(Some("text/csv"), Some("json"));
+        let choice = choose(Some("text/csv"), &["json"]);
         assert_eq!(choice.solutions, Some(Format::Json));
-        let choice = choose(None, Some("application/ld+json"));
         assert_eq!(choice.graphs, Some(Format::Jsonld));
-        assert_eq!(choice.solutions, None);
-        assert_eq!(choose(None, Some("nonsense")).solutions, None);
+        let choice = choose(Some("text/csv"), &["application/ld+json"]);
+        assert_eq!(choice.graphs, Some(Format::Jsonld));
+        assert_eq!(
+            choice.solutions,
+            Some(Format::Csv),
+            "the header decides the rest"
+        );
+        // What SPARQLWrapper sends for an RDF/XML CONSTRUCT.
+        let choice = choose(
+            Some("application/rdf+xml"),
+            &["rdf+xml", "application/rdf+xml"],
+        );
+        assert_eq!(choice.graphs, Some(Format::Rdfxml));
+        assert_eq!(
+            choose(Some("application/rdf+xml"), &["xml"]).graphs,
+            Some(Format::Rdfxml)
+        );
+        assert_eq!(choose(None, &["nonsense"]).solutions, Some(Format::Json));
     }
 
     #[test]
     fn nothing_acceptable_is_none() {
-        let choice = choose(Some("image/png"), None);
+        let choice = choose(Some("image/png"), &[]);
         assert_eq!(
             choice,
             Choice {

@@ -2,6 +2,7 @@
 //! `/` (YASGUI, with the prefixes and the query library), and the plain form at `/query` that
 //! works without JavaScript.
 
+use super::protocol::About;
 use crate::error::{Error, Result};
 use crate::output::format::Format;
 use crate::output::render;
@@ -22,15 +23,24 @@ const RESULT_FORMATS: [&str; 10] = [
     "RDF_XML",
 ];
 
-/// The service description of the endpoint at `url`, in `format`; `writable` when it takes
-/// updates.
+/// What a service description says.
+#[derive(Debug)]
+pub struct Described<'a> {
+    /// The endpoint's URL, as the client named it.
+    pub url: &'a str,
+    /// It takes updates.
+    pub writable: bool,
+    pub about: About,
+}
+
+/// The service description of an endpoint, in `format`: only what is true of it.
 pub fn service_description(
-    url: &str,
-    writable: bool,
+    described: &Described<'_>,
     format: Format,
     prefixes: &PrefixMap,
 ) -> Result<Vec<u8>> {
-    let languages = if writable {
+    let url = described.url;
+    let languages = if described.writable {
         "sd:SPARQL10Query, sd:SPARQL11Query, sd:SPARQL11Update"
     } else {
         "sd:SPARQL10Query, sd:SPARQL11Query"
@@ -40,6 +50,16 @@ pub fn service_description(
         .map(|f| format!("<http://www.w3.org/ns/formats/{f}>"))
         .collect::<Vec<_>>()
         .join(", ");
+    let feature = if described.about.union_default_graph {
+        "sd:feature sd:UnionDefaultGraph ;\n"
+    } else {
+        ""
+    };
+    let title = if described.about.embedded {
+        "ffkg: foreign fighters who joined the Islamic State"
+    } else {
+        "ffkg SPARQL endpoint"
+    };
     let turtle = format!(
         "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n\
          @prefix dcterms: <http://purl.org/dc/terms/> .\n\
@@ -47,8 +67,8 @@ pub fn service_description(
            sd:endpoint <{url}> ;\n\
            sd:supportedLanguage {languages} ;\n\
            sd:resultFormat {formats} ;\n\
-           sd:feature sd:UnionDefaultGraph ;\n\
-           dcterms:title \"ffkg: foreign fighters who joined the Islamic State\"@en ;\n\
+           {feature}\
+           dcterms:title \"{title}\"@en ;\n\
            sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .\n"
     );
     let quads = RdfParser::from_format(RdfFormat::Turtle)

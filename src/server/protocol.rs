@@ -45,6 +45,17 @@ pub struct Endpoint {
     pub limits: Limits,
     pub access: Access,
     pub pool: Pool,
+    /// What the service description says of the dataset.
+    pub about: About,
+}
+
+/// What the dataset is, for the service description.
+#[derive(Debug, Clone, Copy)]
+pub struct About {
+    /// The embedded graph is in it.
+    pub embedded: bool,
+    /// Its default graph is the merge of its named graphs (`sd:UnionDefaultGraph`).
+    pub union_default_graph: bool,
 }
 
 impl Endpoint {
@@ -56,6 +67,10 @@ impl Endpoint {
         limits: Limits,
         access: Access,
     ) -> Result<Self> {
+        let about = About {
+            embedded: dataset.holds_embedded(),
+            union_default_graph: dataset.default_graph_is_union() && access.token.is_none(),
+        };
         if access.token.is_some() {
             dataset.store()?;
         }
@@ -65,6 +80,7 @@ impl Endpoint {
             pool: Pool::new(limits.workers, limits.queue),
             limits,
             access,
+            about,
         })
     }
 
@@ -72,6 +88,16 @@ impl Endpoint {
     pub fn url(&self, request: &Request<Body>, path: &str) -> String {
         let host = header(request, HOST).unwrap_or("localhost");
         format!("http://{host}{path}")
+    }
+
+    /// The settings a request's statement is parsed with: relative IRIs resolve against the
+    /// endpoint's URL unless `--base` says otherwise.
+    pub fn settings_for(&self, request: &Request<Body>) -> Settings {
+        let mut settings = self.settings.clone();
+        if settings.base_iri.is_none() {
+            settings.base_iri = Some(self.url(request, "/sparql"));
+        }
+        settings
     }
 }
 
@@ -195,6 +221,7 @@ fn post(endpoint: &Endpoint, request: &mut Request<Body>) -> Response<Body> {
                 ),
             }
         }
+        _ if !http::utf8_charset(request) => http::not_utf8(),
         "application/sparql-query" => match String::from_utf8(body) {
             Ok(query) => run_query(endpoint, request, &query, &url_params),
             Err(_) => text(StatusCode::BAD_REQUEST, "the query is not UTF-8"),
@@ -230,9 +257,10 @@ fn run_query(
     text_of_query: &str,
     params: &Params,
 ) -> Response<Body> {
-    let choice = negotiate::choose(header(request, ACCEPT), params.first("format"));
+    let choice = negotiate::choose(header(request, ACCEPT), &params.formats());
     let source = Source::new("query", text_of_query);
-    let mut statement = match engine::prepare_as(&source, &endpoint.settings, Kind::Query) {
+    let settings = endpoint.settings_for(request);
+    let mut statement = match engine::prepare_as(&source, &settings, Kind::Query) {
         Ok(statement) => statement,
         Err(e) => return text(StatusCode::BAD_REQUEST, &error::report(&e)),
     };
@@ -341,13 +369,18 @@ pub fn busy() -> Response<Body> {
 /// The service description (SPARQL 1.1 Service Description) in the negotiated RDF syntax.
 fn service_description(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
     let params = Params::of_url(request);
-    let choice = negotiate::choose(header(request, ACCEPT), params.first("format"));
+    let choice = negotiate::choose(header(request, ACCEPT), &params.formats());
     let Some(format) = choice.graphs else {
         return not_acceptable();
     };
     let url = endpoint.url(request, "/sparql");
     let writable = endpoint.access.token.is_some();
-    match pages::service_description(&url, writable, format, &endpoint.settings.prefixes) {
+    let described = pages::Described {
+        url: &url,
+        writable,
+        about: endpoint.about,
+    };
+    match pages::service_description(&described, format, &endpoint.settings.prefixes) {
         Ok(bytes) => http::negotiated(format, bytes),
         Err(e) => failure(&e),
     }

@@ -342,3 +342,11 @@ fn the_plain_query_page_is_a_form_with_the_library() {
     assert!(body.contains("<form method=\"get\" action=\"/sparql\">"));
     assert!(body.contains("top-countries"));
 }
+
+#[test]
+fn csv_names_its_charset_once() {
+    let e = endpoint(Limits::default(), None);
+    let (status, media, _) = get(&e, &format!("/sparql?{}", encoded(ASK)), Some("text/csv"));
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(media, "text/csv; charset=utf-8");
+}

@@ -60,8 +60,11 @@ pub fn post_update(endpoint: &Endpoint, request: &mut Request<Body>) -> Response
         Ok(body) => body,
         Err(response) => return *response,
     };
+    if !http::utf8_charset(request) {
+        return http::not_utf8();
+    }
     match String::from_utf8(body) {
-        Ok(update) => run_update(endpoint, &update, &Params::of_url(request)),
+        Ok(update) => run_update(endpoint, request, &update, &Params::of_url(request)),
         Err(_) => text(StatusCode::BAD_REQUEST, "the update is not UTF-8"),
     }
 }
@@ -74,14 +77,20 @@ pub fn form_update(
     form: &Params,
 ) -> Response<Body> {
     match authorize(endpoint, request) {
-        Ok(()) => run_update(endpoint, update, form),
+        Ok(()) => run_update(endpoint, request, update, form),
         Err(response) => *response,
     }
 }
 
-fn run_update(endpoint: &Endpoint, text_of_update: &str, params: &Params) -> Response<Body> {
+fn run_update(
+    endpoint: &Endpoint,
+    request: &Request<Body>,
+    text_of_update: &str,
+    params: &Params,
+) -> Response<Body> {
     let source = Source::new("update", text_of_update);
-    let mut statement = match engine::prepare_as(&source, &endpoint.settings, Kind::Update) {
+    let settings = endpoint.settings_for(request);
+    let mut statement = match engine::prepare_as(&source, &settings, Kind::Update) {
         Ok(statement) => statement,
         Err(e) => return text(StatusCode::BAD_REQUEST, &error::report(&e)),
     };
