@@ -230,6 +230,39 @@ fn ctrl_c_stops_a_long_query_and_the_repl_goes_on() {
 }
 
 #[test]
+fn leaving_with_unsaved_changes_warns_once_and_save_clears_it() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = repl(home.path(), &[]);
+    typing(&mut p, "INSERT DATA { country:TUN ff:note \"kept\" };\r");
+    expect(&mut p, "updated in");
+    expect(&mut p, "ffkg> ");
+    typing(&mut p, ".quit\r");
+    expect(&mut p, "changes that are not saved");
+    expect(&mut p, "ffkg> ");
+    // The session is still there, with its update.
+    typing(&mut p, "ASK { country:TUN ff:note \"kept\" };\r");
+    expect(&mut p, "true");
+    expect(&mut p, "ffkg> ");
+    typing(&mut p, ".save kept.nq\r");
+    expect(&mut p, "wrote");
+    expect(&mut p, "ffkg> ");
+    // Saved: .quit leaves at once.
+    quit(p);
+    let saved = std::fs::read_to_string(home.path().join("work/kept.nq")).expect("saved");
+    assert!(saved.contains("\"kept\""), "the update was saved");
+    // Unsaved again: the warning, then Ctrl-D twice leaves.
+    let mut p = repl(home.path(), &[]);
+    typing(&mut p, "INSERT DATA { country:TUN ff:note \"lost\" };\r");
+    expect(&mut p, "updated in");
+    expect(&mut p, "ffkg> ");
+    p.send_control('d').expect("Ctrl-D");
+    expect(&mut p, "changes that are not saved");
+    expect(&mut p, "ffkg> ");
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("ffkg leaves on the second Ctrl-D");
+}
+
+#[test]
 fn history_is_kept_across_sessions_in_the_data_directory() {
     let home = tempfile::tempdir().expect("temp dir");
     let mut p = repl(home.path(), &[]);

@@ -195,6 +195,8 @@ impl Session {
         let mut sink = Target::File(path.to_owned()).sink();
         let count = dataset.write(format, &self.settings.prefixes, &name, sink.open(format)?)?;
         sink.commit()?;
+        self.unsaved = false;
+        self.quit_warned = false;
         let (one, many) = if format.holds_datasets() {
             ("quad", "quads")
         } else {

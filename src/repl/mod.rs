@@ -159,13 +159,14 @@ fn interactive_loop(mut session: Session) -> Result<ExitStatus> {
                         helper.data_changed();
                     }
                 }
-                if flow == Flow::Quit {
+                if flow == Flow::Quit && session.may_quit() {
                     break;
                 }
             }
             // Ctrl-C while typing drops the input.
             Err(ReadlineError::Interrupted) => {}
-            Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Eof) if session.may_quit() => break,
+            Err(ReadlineError::Eof) => {}
             Err(e) => return Err(readline_error(e)),
         }
     }

@@ -43,6 +43,10 @@ pub struct Session {
     /// Set by SIGINT (interactive mode only).
     pub(super) interrupt: Arc<AtomicBool>,
     pub(super) warned_unsaved: bool,
+    /// Updates since the last `.save`, on data kept in memory only.
+    pub(super) unsaved: bool,
+    /// Leaving with unsaved changes was warned of once; the next `.quit` leaves.
+    pub(super) quit_warned: bool,
     pub(super) last_query: Option<String>,
     /// The data changed since the completer last read it.
     pub(super) changed: bool,
@@ -69,6 +73,8 @@ impl Session {
             interactive,
             interrupt: Arc::new(AtomicBool::new(false)),
             warned_unsaved: false,
+            unsaved: false,
+            quit_warned: false,
             last_query: None,
             changed: false,
         }
@@ -263,6 +269,7 @@ impl Session {
         let persistent = read_lock(&self.dataset, &origin)
             .map(|d| d.is_persistent())
             .unwrap_or(false);
+        self.unsaved |= !persistent;
         if !persistent && !self.warned_unsaved {
             self.warned_unsaved = true;
             eprintln!(
@@ -271,6 +278,20 @@ impl Session {
             );
         }
         Ok(())
+    }
+
+    /// Whether the prompt may end now: the first time someone leaves with changes that were
+    /// never saved, it says so and stays; asked again, it goes.
+    pub fn may_quit(&mut self) -> bool {
+        if !self.interactive || !self.unsaved || self.quit_warned {
+            return true;
+        }
+        self.quit_warned = true;
+        eprintln!(
+            "the graph has changes that are not saved: .save FILE writes them (.nq or .trig \
+             keep the named graphs); .quit or Ctrl-D again leaves without them"
+        );
+        false
     }
 
     /// Runs `job` on a worker under the session's timeout; Ctrl-C stops it.
