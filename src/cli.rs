@@ -213,8 +213,9 @@ pub struct ServeCmd {
     /// Queries run at once; more wait in the queue.
     #[arg(long = "workers", value_name = "N", value_parser = clap::value_parser!(u16).range(1..), default_value = "4")]
     pub workers: u16,
-    /// Queries that may wait for a worker; past them, requests get 503 at once.
-    #[arg(long = "queue", value_name = "N", default_value = "32")]
+    /// Queries that may wait for a worker; past them, requests get 503 at once. The default,
+    /// as many as --max-connections, lets every open connection wait its turn.
+    #[arg(long = "queue", value_name = "N", default_value = "128")]
     pub queue: u16,
     /// The largest request body accepted, in bytes (413 past it).
     #[arg(long = "max-body", value_name = "BYTES", default_value = "1048576")]

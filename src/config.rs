@@ -137,7 +137,7 @@ impl Default for Limits {
         Self {
             timeout: std::time::Duration::from_secs(30),
             workers: 4,
-            queue: 32,
+            queue: 128,
             max_body: 1 << 20,
             max_response: 256 << 20,
             max_connections: 128,

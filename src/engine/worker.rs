@@ -2,12 +2,12 @@
 //! ([`crate::sparql::depth`]) lets through, and [`supervise`] runs one statement on such a
 //! thread under its deadline and Ctrl-C, the one timeout policy of every front end.
 
-use super::cancel::{GRACE, Watchdog, timeout_error};
+use super::cancel::{GRACE, timeout_error};
 use crate::error::{Error, Result};
 use oxigraph::sparql::CancellationToken;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -58,33 +58,34 @@ pub fn supervise<T: Send + 'static>(
     interrupt: Option<&AtomicBool>,
     job: impl FnOnce(CancellationToken) -> Result<T> + Send + 'static,
 ) -> Result<T, Stop> {
-    let stuck = Arc::new(AtomicBool::new(false));
-    let dog = Watchdog::start(timeout, {
-        let stuck = Arc::clone(&stuck);
-        move || stuck.store(true, Ordering::SeqCst)
-    });
-    let token = dog.token();
+    let token = CancellationToken::new();
     if let Some(flag) = interrupt {
         flag.store(false, Ordering::SeqCst);
     }
     let (sender, receiver) = mpsc::channel();
     let worker_token = token.clone();
-    spawn("ffkg-statement", move || {
+    run_on_worker(Box::new(move || {
         let _ = sender.send(job(worker_token));
-    })?;
+    }))?;
     let timeout_message = || Error::Timeout {
         origin: origin.to_owned(),
         seconds: timeout.map_or(0.0, |t| t.as_secs_f64()),
     };
+    // The deadline is watched here, between polls, rather than by a thread of its own.
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let mut timed_out: Option<Instant> = None;
     let mut interrupted: Option<Instant> = None;
     loop {
         match receiver.recv_timeout(POLL) {
             Ok(result) => {
-                let timed_out = dog.finish();
                 return match result {
                     Ok(value) => Ok(value),
                     Err(_) if interrupted.is_some() => Err(Stop::Interrupted),
-                    Err(error) => Err(Stop::Failed(timeout_error(error, timed_out, timeout))),
+                    Err(error) => Err(Stop::Failed(timeout_error(
+                        error,
+                        timed_out.is_some(),
+                        timeout,
+                    ))),
                 };
             }
             Err(RecvTimeoutError::Timeout) => {}
@@ -95,6 +96,10 @@ pub fn supervise<T: Send + 'static>(
                 }));
             }
         }
+        if timed_out.is_none() && deadline.is_some_and(|d| Instant::now() >= d) {
+            token.cancel();
+            timed_out = Some(Instant::now());
+        }
         if interrupted.is_none() && interrupt.is_some_and(|f| f.swap(false, Ordering::SeqCst)) {
             token.cancel();
             interrupted = Some(Instant::now());
@@ -104,10 +109,52 @@ pub fn supervise<T: Send + 'static>(
                 "{origin}: interrupted"
             ))));
         }
-        if stuck.load(Ordering::SeqCst) {
+        if timed_out.is_some_and(|at| at.elapsed() > GRACE) {
             return Err(Stop::Abandoned(timeout_message()));
         }
     }
+}
+
+/// A job for a statement thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Statement threads waiting for their next job. A thread with a deep stack costs more to
+/// start than a small query costs to answer, so each goes back here when its job ends (up
+/// to [`MAX_IDLE`] of them); one that was abandoned comes back only if its job ever ends.
+static IDLE: Mutex<Vec<mpsc::Sender<Job>>> = Mutex::new(Vec::new());
+
+/// Idle threads kept; more end when their job does.
+const MAX_IDLE: usize = 16;
+
+/// Runs `job` on an idle statement thread, or on a new one.
+fn run_on_worker(mut job: Job) -> Result<()> {
+    loop {
+        let idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        match idle {
+            Some(thread) => match thread.send(job) {
+                Ok(()) => return Ok(()),
+                // That thread is gone; try the next.
+                Err(mpsc::SendError(returned)) => job = returned,
+            },
+            None => break,
+        }
+    }
+    spawn("ffkg-statement", move || {
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let mut next = Some(job);
+        while let Some(job) = next.take() {
+            job();
+            {
+                let mut idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner);
+                if idle.len() >= MAX_IDLE {
+                    return;
+                }
+                idle.push(sender.clone());
+            }
+            next = receiver.recv().ok();
+        }
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]
