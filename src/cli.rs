@@ -61,7 +61,8 @@ pub enum Command {
 #[derive(Debug, Clone, Default, Args)]
 pub struct DatasetArgs {
     /// Add an RDF file to the default graph (repeatable; syntax from the extension, `.gz`
-    /// accepted). Named graphs in N-Quads or TriG files stay named.
+    /// accepted). Named graphs in N-Quads or TriG files stay named, and beside the embedded
+    /// graph join the default graph too, as its own graphs do.
     #[arg(long = "data", short = 'd', value_name = "FILE")]
     pub data: Vec<PathBuf>,
     /// Load an RDF file into a named graph of its own, named by the file's URL
@@ -81,8 +82,9 @@ pub struct DatasetArgs {
     #[arg(long = "no-embedded")]
     pub no_embedded: bool,
     /// Reasoning: none, rdfs or owl. The entailments go in graph:inferred, part of the default
-    /// graph. Default: owl for `query` and `repl` on the embedded graph (with or without
-    /// --data), none with --no-embedded, with --store, and for `check`, `update` and `dump`.
+    /// graph. Default: owl for `query`, `repl`, `update` and `serve` on the embedded graph
+    /// (with or without --data), none with --no-embedded, with --store, and for `check` and
+    /// `dump`. Written datasets hold the entailments only from `dump --reasoning`.
     #[arg(long = "reasoning", value_name = "LEVEL")]
     pub reasoning: Option<ReasoningArg>,
     /// Use the persistent store in DIR instead of an in-memory graph (needs the `rocksdb`

@@ -168,7 +168,8 @@ impl Config {
                 out_dir: cmd.out_dir,
             }),
             Some(Command::Update(cmd)) => {
-                let dataset = dataset_choice(&cmd.dataset, Reasoning::None)?;
+                // An update's WHERE sees what a query sees (and the REPL): the entailments too.
+                let dataset = dataset_choice(&cmd.dataset, Reasoning::Owl)?;
                 let output = match &cmd.output {
                     Some(path) => Some((
                         path.clone(),

@@ -91,7 +91,13 @@ fn the_overlay_answers_as_one_store_does() {
         let dump = |dataset: &Dataset| {
             let mut out = Vec::new();
             dataset
-                .write(Format::Nquads, &PrefixMap::default(), "test", &mut out)
+                .write(
+                    Format::Nquads,
+                    &PrefixMap::default(),
+                    "test",
+                    &mut out,
+                    true,
+                )
                 .expect("writes");
             // The user's file is parsed once per dataset, so its blank nodes get new labels.
             let mut lines: Vec<String> = String::from_utf8(out)

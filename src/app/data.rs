@@ -3,9 +3,11 @@
 
 use crate::config::{DumpConfig, LoadConfig, UpdateConfig};
 use crate::data::{Backend, Dataset, DatasetChoice, store};
+use crate::engine;
 use crate::engine::worker::{self, Stop};
-use crate::engine::{self, plural};
 use crate::error::{Error, ExitStatus};
+use crate::infer::Reasoning;
+use crate::output::dataset::Wrote;
 use crate::output::format::Format;
 use crate::output::sink::Target;
 use crate::sparql::Kind;
@@ -44,41 +46,57 @@ pub fn update(config: UpdateConfig) -> anyhow::Result<ExitStatus> {
     }
     if let Some((path, format)) = &config.output {
         let dataset = dataset.lock().unwrap_or_else(|p| p.into_inner());
-        let count = write(&*dataset, *format, &Target::File(path.clone()))?;
-        eprintln!(
-            "wrote {} to {}",
-            plural(count, unit(*format).0, unit(*format).1),
-            path.display()
-        );
+        // The written file may use the prefixes the updates declared (`PREFIX ex: <…>`).
+        let mut prefixes = config.settings.prefixes.clone();
+        for source in &sources {
+            prefixes.declare_from(&source.text);
+        }
+        // Entailments are never written back as if asserted.
+        let wrote = write(
+            &*dataset,
+            *format,
+            &Target::File(path.clone()),
+            &prefixes,
+            false,
+        )?;
+        wrote.report(*format, &path.display().to_string());
     }
     Ok(ExitStatus::Success)
 }
 
 /// Writes a whole dataset into a target, committed only when complete.
-pub fn write(dataset: &dyn Backend, format: Format, target: &Target) -> anyhow::Result<u64> {
+pub fn write(
+    dataset: &dyn Backend,
+    format: Format,
+    target: &Target,
+    prefixes: &PrefixMap,
+    entailments: bool,
+) -> anyhow::Result<Wrote> {
     let mut sink = target.sink();
     let name = sink.name();
-    let count = dataset.write_dataset(format, &PrefixMap::default(), &name, sink.open(format)?)?;
+    let wrote = dataset.write_dataset(format, prefixes, &name, sink.open(format)?, entailments)?;
     sink.commit()?;
-    Ok(count)
-}
-
-/// "quad"/"quads" for syntaxes that keep named graphs, "triple"/"triples" otherwise.
-pub fn unit(format: Format) -> (&'static str, &'static str) {
-    if format.holds_datasets() {
-        ("quad", "quads")
-    } else {
-        ("triple", "triples")
-    }
+    Ok(wrote)
 }
 
 pub fn dump(config: DumpConfig) -> anyhow::Result<ExitStatus> {
     let dataset = Dataset::open(&config.dataset)?;
     let target = config.output.clone().map_or(Target::Stdout, Target::File);
-    let count = write(&dataset, config.format, &target)?;
+    // A dump writes the entailments when --reasoning asks for them.
+    let entailments = dataset.reasoning() != Reasoning::None;
+    let wrote = write(
+        &dataset,
+        config.format,
+        &target,
+        &PrefixMap::default(),
+        entailments,
+    )?;
     if config.output.is_some() || io::stderr().is_terminal() {
-        let (one, many) = unit(config.format);
-        eprintln!("wrote {}", plural(count, one, many));
+        let name = config
+            .output
+            .as_ref()
+            .map_or_else(|| "<stdout>".to_owned(), |p| p.display().to_string());
+        wrote.report(config.format, &name);
     }
     Ok(ExitStatus::Success)
 }

@@ -3,6 +3,7 @@
 //! be another, so that the CLI, the REPL and the server reach either through the same engine.
 
 use crate::error::Result;
+use crate::output::dataset::Wrote;
 use crate::output::format::Format;
 use crate::sparql::prefixes::PrefixMap;
 use oxigraph::model::NamedNode;
@@ -35,14 +36,16 @@ pub trait Backend: Send + Sync {
     /// Runs an update.
     fn run_update(&mut self, update: Update, token: CancellationToken, origin: &str) -> Result<()>;
 
-    /// Writes the whole dataset in `format` and returns how many triples or quads it wrote.
+    /// Writes the whole dataset in `format` (the entailments only when `entailments`) and says
+    /// how many triples or quads it wrote.
     fn write_dataset(
         &self,
         format: Format,
         prefixes: &PrefixMap,
         output_name: &str,
         writer: &mut dyn Write,
-    ) -> Result<u64>;
+        entailments: bool,
+    ) -> Result<Wrote>;
 
     /// True when the dataset has a named graph of that name (it may be empty).
     fn contains_named_graph(&self, graph: &NamedNode) -> Result<bool>;

@@ -5,14 +5,16 @@
 //! store, into which the embedded graph is copied the first time one is needed.
 
 use super::Backend;
+use crate::data::export::{self, Export};
 use crate::data::graph::{self, DatasetSpec};
+use crate::data::merge::Merge;
 use crate::data::overlay::Overlay;
 use crate::data::prebuilt::Prebuilt;
 use crate::data::store;
 use crate::error::{Error, Result};
 use crate::infer::Reasoning;
+use crate::output::dataset::Wrote;
 use crate::output::format::Format;
-use crate::output::render;
 use crate::sparql::prefixes::PrefixMap;
 use oxigraph::model::{GraphName, NamedNode, Quad, QuadRef};
 use oxigraph::sparql::{
@@ -48,6 +50,9 @@ pub struct Dataset {
     backend: Storage,
     /// The entailments kept in `graph:inferred` (always none for a persistent store).
     reasoning: Reasoning,
+    /// For the embedded graph copied into a store: the rule that keeps its default graph the
+    /// merge of its named graphs through updates ([`crate::data::merge`]).
+    merge: Option<Merge>,
 }
 
 impl std::fmt::Debug for Dataset {
@@ -67,6 +72,7 @@ impl std::fmt::Debug for Dataset {
 impl Dataset {
     /// Builds the in-memory dataset or opens the persistent store.
     pub fn open(choice: &DatasetChoice) -> Result<Self> {
+        let mut merge = None;
         let (backend, reasoning) = match choice {
             DatasetChoice::Memory(spec)
                 if spec.embedded && spec.data.is_empty() && spec.named.is_empty() =>
@@ -81,6 +87,13 @@ impl Dataset {
                 let top = Store::new().map_err(Error::store)?;
                 graph::load_user_files(&top, spec)?;
                 let base = Prebuilt::with_reasoning(spec.reasoning);
+                // Only the --named files stand apart from the merge.
+                let apart = spec
+                    .named
+                    .iter()
+                    .map(|path| graph::file_url(path))
+                    .collect::<Result<Vec<_>>>()?;
+                merge = Some(Merge::apart(apart));
                 (Storage::Overlay(Overlay::new(base, top)?), spec.reasoning)
             }
             DatasetChoice::Memory(spec) => (
@@ -98,7 +111,11 @@ impl Dataset {
                 Reasoning::None,
             ),
         };
-        Ok(Self { backend, reasoning })
+        Ok(Self {
+            backend,
+            reasoning,
+            merge,
+        })
     }
 
     /// Opens (creating when missing) a persistent store, for updates.
@@ -109,6 +126,7 @@ impl Dataset {
                 persistent: true,
             },
             reasoning: Reasoning::None,
+            merge: None,
         })
     }
 
@@ -120,6 +138,7 @@ impl Dataset {
                 persistent: false,
             },
             reasoning: Reasoning::None,
+            merge: None,
         }
     }
 
@@ -128,6 +147,7 @@ impl Dataset {
         Self {
             reasoning: graph.reasoning(),
             backend: Storage::Prebuilt(graph),
+            merge: None,
         }
     }
 
@@ -148,9 +168,13 @@ impl Dataset {
     }
 
     /// True when the default graph is the merge of every named graph, as it is for the embedded
-    /// graph alone (a user's quads, updates and stores keep graphs apart).
+    /// graph and the files given with it, through updates too, unless a `--named` file stands
+    /// apart (`--no-embedded` and stores keep plain SPARQL semantics).
     pub fn default_graph_is_union(&self) -> bool {
-        matches!(self.backend, Storage::Prebuilt(_))
+        match &self.backend {
+            Storage::Prebuilt(_) => true,
+            _ => self.merge.as_ref().is_some_and(Merge::is_whole),
+        }
     }
 
     /// True while the embedded graph is queried in place (alone or under the user's files).
@@ -261,11 +285,22 @@ impl Dataset {
 
     /// Runs an update; with reasoning on, the entailments are recomputed afterwards, since a new
     /// triple can change what the rest implies.
+    /// On the embedded graph, the merge rule ([`crate::data::merge`]) is applied to what the
+    /// update changed before the entailments are.
     pub fn update(&mut self, update: PreparedSparqlUpdate, origin: &str) -> Result<()> {
+        let store = self.store()?.clone();
+        let before = self
+            .merge
+            .as_ref()
+            .map(|_| Merge::before(&store))
+            .transpose()?;
         update
-            .on_store(self.store()?)
+            .on_store(&store)
             .execute()
             .map_err(|e| Error::evaluation(origin, e))?;
+        if let (Some(merge), Some(before)) = (&self.merge, &before) {
+            merge.reconcile(&store, before)?;
+        }
         self.refresh_entailments()
     }
 
@@ -290,56 +325,51 @@ impl Dataset {
         self.refresh_entailments()
     }
 
-    /// Writes the dataset (every graph in N-Quads and TriG, the default graph otherwise) and
-    /// returns the number of triples or quads written.
+    /// Writes the dataset: every graph in N-Quads and TriG, the merge in the other syntaxes;
+    /// the entailments only when asked for.
     pub fn write(
         &self,
         format: Format,
         prefixes: &PrefixMap,
         output_name: &str,
         writer: impl Write,
-    ) -> Result<u64> {
+        entailments: bool,
+    ) -> Result<Wrote> {
+        let export = Export::new(self, entailments)?;
+        crate::output::dataset::write_dataset(&export, format, prefixes, output_name, writer)
+    }
+
+    /// The quads of one graph (`None`: the default graph), whatever backs the dataset.
+    pub fn graph_quads<'a>(
+        &'a self,
+        name: Option<&'a NamedNode>,
+    ) -> Result<Box<dyn Iterator<Item = Result<Quad>> + 'a>> {
+        Ok(match &self.backend {
+            Storage::Store { store, .. } => export::store_graph(store, name),
+            Storage::Overlay(overlay) => match name {
+                None => Box::new(overlay.default_graph()),
+                Some(_) => export::only_graph(overlay.quads(), name),
+            },
+            Storage::Prebuilt(graph) => match name {
+                None => Box::new(default_graph(*graph).map(Ok)),
+                Some(_) => export::only_graph(graph.quads().map(Ok), name),
+            },
+        })
+    }
+
+    /// The store, when a store backs the dataset.
+    pub(super) fn storage_store(&self) -> Option<&Store> {
         match &self.backend {
-            Storage::Store { store, .. } => {
-                render::write_store(store, format, prefixes, output_name, writer)
-            }
-            Storage::Overlay(overlay) => {
-                let named = overlay.quads().filter(|q| {
-                    q.as_ref()
-                        .map_or(true, |q| q.graph_name != GraphName::DefaultGraph)
-                });
-                let quads: Box<dyn Iterator<Item = Result<Quad>>> = if format.holds_datasets() {
-                    Box::new(overlay.default_graph().chain(named))
-                } else {
-                    Box::new(overlay.default_graph())
-                };
-                let graphs: Vec<String> = overlay
-                    .named_graphs()?
-                    .into_iter()
-                    .map(NamedNode::into_string)
-                    .collect();
-                render::write_quads(quads, &graphs, format, prefixes, output_name, writer)
-            }
-            Storage::Prebuilt(graph) => {
-                // The same dataset a store would hold: the default graph, then the files' graphs.
-                let quads: Box<dyn Iterator<Item = Quad>> = if format.holds_datasets() {
-                    Box::new(default_graph(*graph).chain(graph.quads()))
-                } else {
-                    Box::new(default_graph(*graph))
-                };
-                let graphs: Vec<String> = crate::data::graph::EMBEDDED
-                    .iter()
-                    .map(|f| f.graph_iri().into_string())
-                    .collect();
-                render::write_quads(
-                    quads.map(Ok),
-                    &graphs,
-                    format,
-                    prefixes,
-                    output_name,
-                    writer,
-                )
-            }
+            Storage::Store { store, .. } => Some(store),
+            _ => None,
+        }
+    }
+
+    /// The named graphs the user's files added on top of the embedded graph.
+    pub(super) fn extra_graphs(&self) -> Result<Vec<NamedNode>> {
+        match &self.backend {
+            Storage::Overlay(overlay) => overlay.named_graphs(),
+            _ => Ok(Vec::new()),
         }
     }
 
@@ -350,6 +380,7 @@ impl Dataset {
             Storage::Prebuilt(_) => {
                 let store = Store::new().map_err(Error::store)?;
                 graph::load_embedded(&store, self.reasoning)?;
+                self.merge = Some(Merge::default());
                 self.backend = Storage::Store {
                     store,
                     persistent: false,
@@ -358,6 +389,7 @@ impl Dataset {
             Storage::Overlay(overlay) => {
                 // The asserted triples of both sides in one store, then the entailments anew.
                 let store = Store::new().map_err(Error::store)?;
+                let merge = self.merge.take().unwrap_or_default();
                 graph::load_embedded(&store, Reasoning::None)?;
                 let top = overlay.top();
                 let inferred = graph::inferred_graph();
@@ -377,6 +409,7 @@ impl Dataset {
                     }
                 }
                 graph::materialise(&store, self.reasoning)?;
+                self.merge = Some(merge);
                 self.backend = Storage::Store {
                     store,
                     persistent: false,
@@ -438,8 +471,9 @@ impl Backend for Dataset {
         prefixes: &PrefixMap,
         output_name: &str,
         writer: &mut dyn Write,
-    ) -> Result<u64> {
-        self.write(format, prefixes, output_name, writer)
+        entailments: bool,
+    ) -> Result<Wrote> {
+        self.write(format, prefixes, output_name, writer, entailments)
     }
 
     fn contains_named_graph(&self, graph: &NamedNode) -> Result<bool> {

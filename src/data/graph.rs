@@ -72,10 +72,27 @@ pub fn build(spec: &DatasetSpec) -> Result<Store> {
 }
 
 /// Loads the spec's `--data` files into the default graph and its `--named` files into graphs
-/// of their own.
+/// of their own. Beside the embedded graph, the named graphs of `--data` N-Quads and TriG
+/// join the default graph too, as the embedded files' graphs do (each still its own graph for
+/// `GRAPH`); with `--no-embedded` they stay apart, as plain SPARQL datasets have them.
 pub fn load_user_files(store: &Store, spec: &DatasetSpec) -> Result<()> {
     for path in &spec.data {
         load_file(store, path, spec.data_format, None)?;
+    }
+    if spec.embedded {
+        // Only --data files are loaded yet: every named graph is one of theirs.
+        let copies: Vec<Quad> = store
+            .iter()
+            .filter_map(|q| match q {
+                Ok(q) if q.graph_name.is_default_graph() => None,
+                Ok(q) => Some(Ok(Quad {
+                    graph_name: GraphName::DefaultGraph,
+                    ..q
+                })),
+                Err(e) => Some(Err(Error::store(e))),
+            })
+            .collect::<Result<_>>()?;
+        store.extend(copies).map_err(Error::store)?;
     }
     for path in &spec.named {
         // A `--named` file's graph is named by its URL.

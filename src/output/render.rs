@@ -5,10 +5,9 @@ use crate::error::{Error, Result};
 use crate::output::format::Format;
 use crate::sparql::prefixes::PrefixMap;
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, GraphNameRef, NamedOrBlankNode, Quad, Term, vocab::xsd};
+use oxigraph::model::{GraphName, NamedOrBlankNode, Quad, Term, vocab::xsd};
 use oxigraph::sparql::QueryResults;
 use oxigraph::sparql::results::QueryResultsSerializer;
-use oxigraph::store::Store;
 use std::io::{self, Write};
 
 /// Writes query results in `options.format`, row by row, and flushes.
@@ -81,7 +80,7 @@ pub fn write_results<W: Write>(
 const PREFIX_SCAN: usize = 1000;
 
 /// The IRIs a quad mentions, to find which prefixes it uses.
-fn quad_iris(quad: &Quad) -> impl Iterator<Item = &str> {
+pub fn quad_iris(quad: &Quad) -> impl Iterator<Item = &str> {
     let subject = match &quad.subject {
         NamedOrBlankNode::NamedNode(n) => Some(n.as_str()),
         NamedOrBlankNode::BlankNode(_) => None,
@@ -117,35 +116,6 @@ pub fn serializer(format: RdfFormat, prefixes: &PrefixMap) -> Result<RdfSerializ
         }
     }
     Ok(serializer)
-}
-
-/// Writes a store: every graph in N-Quads and TriG, the default graph in graph-only syntaxes.
-/// Returns the number of triples or quads written.
-pub fn write_store<W: Write>(
-    store: &Store,
-    format: Format,
-    prefixes: &PrefixMap,
-    output_name: &str,
-    writer: W,
-) -> Result<u64> {
-    let store_err = |e: oxigraph::store::StorageError| Error::store(e);
-    let quads: Box<dyn Iterator<Item = Result<Quad>>> = if format.holds_datasets() {
-        Box::new(store.iter().map(move |q| q.map_err(store_err)))
-    } else {
-        Box::new(
-            store
-                .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
-                .map(move |q| q.map_err(store_err)),
-        )
-    };
-    let graphs: Vec<String> = store
-        .named_graphs()
-        .filter_map(|g| match g {
-            Ok(oxigraph::model::NamedOrBlankNode::NamedNode(n)) => Some(n.into_string()),
-            _ => None,
-        })
-        .collect();
-    write_quads(quads, &graphs, format, prefixes, output_name, writer)
 }
 
 /// Writes quads in a dataset syntax, or their triples in a graph syntax, declaring the prefixes

@@ -116,9 +116,12 @@ impl Sink for FileSink {
                 Some(dir) if !dir.as_os_str().is_empty() => dir,
                 _ => Path::new("."),
             };
-            let file = tempfile::Builder::new()
-                .prefix(".ffkg-")
-                .suffix(".part")
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".ffkg-").suffix(".part");
+            if let Some(permissions) = final_permissions(&self.path) {
+                builder.permissions(permissions);
+            }
+            let file = builder
                 .tempfile_in(dir)
                 .map_err(|e| Error::io(&self.path, plain(e)))?;
             self.temp = Some(BufWriter::new(file));
@@ -297,6 +300,23 @@ impl Sink for Buffer {
 
     fn commit(&mut self) -> Result<()> {
         Ok(())
+    }
+}
+
+/// The permissions the written file ends with: those of the file it replaces, else what a new
+/// file gets (the umask applies), not the private ones of a temporary file.
+fn final_permissions(path: &Path) -> Option<std::fs::Permissions> {
+    if let Ok(metadata) = std::fs::metadata(path) {
+        return Some(metadata.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o666))
+    }
+    #[cfg(not(unix))]
+    {
+        None
     }
 }
 

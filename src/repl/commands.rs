@@ -6,7 +6,7 @@ use super::command::{self, Command, Limit};
 use super::session::{Flow, Session, read_lock, write_lock};
 use crate::describe;
 use crate::engine::worker::Stop;
-use crate::engine::{self, duration_text, plural};
+use crate::engine::{self, duration_text};
 use crate::error::{Error, Result};
 use crate::output::format::{Format, ResultKind};
 use crate::output::sink::Target;
@@ -193,17 +193,19 @@ impl Session {
         let name = path.display().to_string();
         let dataset = read_lock(&self.dataset, origin)?;
         let mut sink = Target::File(path.to_owned()).sink();
-        let count = dataset.write(format, &self.settings.prefixes, &name, sink.open(format)?)?;
+        // What the session asserted, without the entailments of its reasoning.
+        let wrote = dataset.write(
+            format,
+            &self.settings.prefixes,
+            &name,
+            sink.open(format)?,
+            false,
+        )?;
         sink.commit()?;
         self.unsaved = false;
         self.quit_warned = false;
-        let (one, many) = if format.holds_datasets() {
-            ("quad", "quads")
-        } else {
-            ("triple", "triples")
-        };
         if self.interactive || self.timing {
-            eprintln!("wrote {} to {name}", plural(count, one, many));
+            wrote.report(format, &name);
         }
         Ok(())
     }

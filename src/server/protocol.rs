@@ -67,13 +67,14 @@ impl Endpoint {
         limits: Limits,
         access: Access,
     ) -> Result<Self> {
-        let about = About {
-            embedded: dataset.holds_embedded(),
-            union_default_graph: dataset.default_graph_is_union() && access.token.is_none(),
-        };
+        let embedded = dataset.holds_embedded();
         if access.token.is_some() {
             dataset.store()?;
         }
+        let about = About {
+            embedded,
+            union_default_graph: dataset.default_graph_is_union(),
+        };
         Ok(Self {
             dataset: Arc::new(RwLock::new(dataset)),
             settings,

@@ -42,6 +42,37 @@ const DEFAULT: &[(&str, &str)] = &[
     ("graph", GRAPH),
 ];
 
+/// Which prefixes of a map the IRIs seen so far use.
+#[derive(Debug)]
+pub struct Usage<'a> {
+    map: &'a PrefixMap,
+    used: Vec<bool>,
+}
+
+impl Usage<'_> {
+    pub fn note(&mut self, iri: &str) {
+        for (flag, (_, ns)) in self.used.iter_mut().zip(&self.map.entries) {
+            if !*flag && iri.starts_with(ns.as_str()) {
+                *flag = true;
+            }
+        }
+    }
+
+    /// The prefixes used, in the map's order.
+    pub fn finish(self) -> PrefixMap {
+        PrefixMap {
+            entries: self
+                .map
+                .entries
+                .iter()
+                .zip(self.used)
+                .filter(|(_, used)| *used)
+                .map(|(entry, _)| entry.clone())
+                .collect(),
+        }
+    }
+}
+
 /// An ordered map from prefix to namespace IRI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrefixMap {
@@ -96,22 +127,44 @@ impl PrefixMap {
 
     /// The prefixes whose namespace starts one of `iris`, in this map's order.
     pub fn used_by<'a>(&self, iris: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut used = vec![false; self.entries.len()];
+        let mut usage = self.usage();
         for iri in iris {
-            for (flag, (_, ns)) in used.iter_mut().zip(&self.entries) {
-                if !*flag && iri.starts_with(ns.as_str()) {
-                    *flag = true;
+            usage.note(iri);
+        }
+        usage.finish()
+    }
+
+    /// Counts which prefixes IRIs use, one IRI at a time.
+    pub fn usage(&self) -> Usage<'_> {
+        Usage {
+            map: self,
+            used: vec![false; self.entries.len()],
+        }
+    }
+
+    /// Adds the prefixes a statement's text declares (`PREFIX ex: <…>`), so that what it
+    /// writes can use them; they replace one of the same name.
+    pub fn declare_from(&mut self, text: &str) {
+        use super::lexer::{self, TokenKind};
+        let tokens: Vec<_> = lexer::tokens(text)
+            .into_iter()
+            .filter(|t| t.is_significant())
+            .collect();
+        for window in tokens.windows(3) {
+            let [keyword, name, iri] = window else {
+                continue;
+            };
+            if keyword.kind == TokenKind::Keyword
+                && keyword.text(text).eq_ignore_ascii_case("PREFIX")
+                && name.kind == TokenKind::PrefixedName
+                && iri.kind == TokenKind::Iri
+            {
+                let name = name.text(text).trim_end_matches(':');
+                let iri = iri.text(text).trim_start_matches('<').trim_end_matches('>');
+                if !name.contains(':') && !iri.is_empty() {
+                    self.insert(name, iri);
                 }
             }
-        }
-        Self {
-            entries: self
-                .entries
-                .iter()
-                .zip(used)
-                .filter(|(_, used)| *used)
-                .map(|(entry, _)| entry.clone())
-                .collect(),
         }
     }
 

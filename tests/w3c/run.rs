@@ -270,7 +270,7 @@ fn update_dataset(files: &DatasetFiles) -> Result<Dataset> {
 /// Every graph of a dataset, written with ffkg's N-Quads dump and read back.
 fn dump(dataset: &Dataset) -> Result<oxigraph::model::Dataset> {
     let mut out = Vec::new();
-    dataset.write(Format::Nquads, &PrefixMap::empty(), "<w3c>", &mut out)?;
+    dataset.write(Format::Nquads, &PrefixMap::empty(), "<w3c>", &mut out, true)?;
     results::parse_dataset(&out)
 }
 

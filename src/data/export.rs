@@ -1,0 +1,130 @@
+//! The dataset as [`Graphs`] to write out: graph by graph, whatever backs it, with or without
+//! the entailments. Entailments (`graph:inferred`, and their copies in the default graph) are
+//! written only when asked for — a dump with `--reasoning` — never back as asserted data by
+//! `update -o` or `.save`.
+
+use super::dataset::Dataset;
+use crate::data::graph::{EMBEDDED, inferred_graph};
+use crate::error::{Error, Result};
+use crate::infer::Reasoning;
+use crate::output::dataset::Graphs;
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Triple};
+use std::collections::HashSet;
+
+/// A dataset seen for writing.
+pub struct Export<'a> {
+    dataset: &'a Dataset,
+    /// The entailments to leave out; empty when they are written.
+    inferred: HashSet<Triple>,
+    entailments: bool,
+}
+
+impl<'a> Export<'a> {
+    pub fn new(dataset: &'a Dataset, entailments: bool) -> Result<Self> {
+        let inferred = if entailments {
+            HashSet::new()
+        } else {
+            let name = inferred_graph();
+            dataset
+                .graph_quads(Some(&name))?
+                .map(|q| q.map(Triple::from))
+                .collect::<Result<_>>()?
+        };
+        Ok(Self {
+            dataset,
+            inferred,
+            entailments,
+        })
+    }
+}
+
+impl std::fmt::Debug for Export<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Export")
+            .field("entailments", &self.entailments)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Graphs for Export<'_> {
+    fn names(&self) -> Result<Vec<NamedNode>> {
+        let inferred = inferred_graph();
+        Ok(self
+            .dataset
+            .named_graph_names()?
+            .into_iter()
+            .filter(|g| self.entailments || *g != inferred)
+            .collect())
+    }
+
+    fn graph<'b>(
+        &'b self,
+        name: Option<&'b NamedNode>,
+    ) -> Result<Box<dyn Iterator<Item = Result<Quad>> + 'b>> {
+        let quads = self.dataset.graph_quads(name)?;
+        if self.inferred.is_empty() || name.is_some() {
+            return Ok(quads);
+        }
+        // The default graph holds a copy of each entailment.
+        Ok(Box::new(quads.filter(move |q| {
+            q.as_ref()
+                .map_or(true, |q| !self.inferred.contains(&Triple::from(q.clone())))
+        })))
+    }
+}
+
+impl Dataset {
+    /// The named graphs, in the order they are written: the embedded files', then the rest.
+    pub fn named_graph_names(&self) -> Result<Vec<NamedNode>> {
+        let mut names: Vec<NamedNode> = EMBEDDED.iter().map(|f| f.graph_iri()).collect();
+        if self.reasoning() != Reasoning::None {
+            names.push(inferred_graph());
+        }
+        match self.storage_store() {
+            Some(store) => {
+                let mut held = Vec::new();
+                for graph in store.named_graphs() {
+                    if let NamedOrBlankNode::NamedNode(g) = graph.map_err(Error::store)? {
+                        held.push(g);
+                    }
+                }
+                names.retain(|n| held.contains(n));
+                for graph in held {
+                    if !names.contains(&graph) {
+                        names.push(graph);
+                    }
+                }
+            }
+            None => {
+                for graph in self.extra_graphs()? {
+                    if !names.contains(&graph) {
+                        names.push(graph);
+                    }
+                }
+            }
+        }
+        Ok(names)
+    }
+}
+
+/// The quads of a store's graph.
+pub fn store_graph<'a>(
+    store: &'a oxigraph::store::Store,
+    name: Option<&'a NamedNode>,
+) -> Box<dyn Iterator<Item = Result<Quad>> + 'a> {
+    let graph = name.map_or(GraphNameRef::DefaultGraph, |n| n.as_ref().into());
+    Box::new(
+        store
+            .quads_for_pattern(None, None, None, Some(graph))
+            .map(|q| q.map_err(Error::store)),
+    )
+}
+
+/// Quads of a graph from an iterator over all quads.
+pub fn only_graph<'a>(
+    quads: impl Iterator<Item = Result<Quad>> + 'a,
+    name: Option<&'a NamedNode>,
+) -> Box<dyn Iterator<Item = Result<Quad>> + 'a> {
+    let wanted = name.map_or(GraphName::DefaultGraph, |n| GraphName::NamedNode(n.clone()));
+    Box::new(quads.filter(move |q| q.as_ref().map_or(true, |q| q.graph_name == wanted)))
+}

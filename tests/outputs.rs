@@ -1,0 +1,227 @@
+//! What written datasets hold (#11): the same update does the same thing in the REPL and in
+//! `ffkg update`; entailments are not written back as asserted data; a one-graph syntax given
+//! named graphs merges them and says so; written RDF declares the prefixes it uses; TriG
+//! writes each graph in one block; a user's TriG beside the embedded graph joins its default
+//! graph; a written file gets ordinary permissions.
+
+mod common;
+
+use common::{arg, ffkg};
+use std::path::Path;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).expect("written")
+}
+
+fn count_lines(text: &str, needle: &str) -> usize {
+    text.lines().filter(|l| l.contains(needle)).count()
+}
+
+const FLAG: &str = "INSERT { ?o ff:flag true } WHERE { ?o a ff:Organization }";
+
+#[test]
+fn an_update_flags_the_same_resources_in_the_repl_and_in_batch() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let batch = dir.path().join("batch.nq");
+    let repl = dir.path().join("repl.nq");
+    ffkg()
+        .args(["update", "-e", FLAG, "-o"])
+        .arg(&batch)
+        .assert()
+        .success();
+    let script = format!("{FLAG};\n.save {}\n", repl.display());
+    ffkg().write_stdin(script).assert().success();
+    let flags = |text: &str| {
+        let mut lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("ontology#flag"))
+            .collect();
+        lines.sort_unstable();
+        lines.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let (batch, repl) = (read(&batch), read(&repl));
+    assert_eq!(flags(&batch), flags(&repl));
+    // Every organization, found through the subclasses as the REPL's queries find them, in
+    // the default graph and in graph:user.
+    assert_eq!(flags(&batch).len(), 2 * 81, "{}", flags(&batch).len());
+    // The entailments that found them are not written back.
+    for text in [&batch, &repl] {
+        assert_eq!(count_lines(text, "graph/inferred>"), 0);
+    }
+}
+
+#[test]
+fn entailments_are_written_only_by_a_dump_that_asks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plain = dir.path().join("plain.nq");
+    let reasoned = dir.path().join("reasoned.nq");
+    ffkg().args(["dump", "-o"]).arg(&plain).assert().success();
+    ffkg()
+        .args(["dump", "--reasoning", "owl", "-o"])
+        .arg(&reasoned)
+        .assert()
+        .success();
+    let (plain, reasoned) = (read(&plain), read(&reasoned));
+    assert_eq!(count_lines(&plain, "graph/inferred>"), 0);
+    let inferred = count_lines(&reasoned, "graph/inferred>");
+    assert!(inferred > 100, "{inferred}");
+    // Each entailment is in graph:inferred and in the default graph.
+    assert_eq!(
+        reasoned.lines().count(),
+        plain.lines().count() + 2 * inferred
+    );
+}
+
+#[test]
+fn turtle_of_named_graphs_merges_them_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("merged.ttl");
+    let assert = ffkg()
+        .args(["dump", "--no-embedded", "-d", &arg("sample.trig"), "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("wrote 9 triples"), "{stderr}");
+    assert!(stderr.contains("1 named graph is merged"), "{stderr}");
+    let text = read(&out);
+    assert!(text.contains("Alice"), "{text}");
+}
+
+#[test]
+fn written_rdf_declares_every_prefix_it_uses_and_the_users_own() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("mine.ttl");
+    ffkg()
+        .args([
+            "update",
+            "-e",
+            "PREFIX ex: <https://example.org/> INSERT DATA { country:TUN ex:checked true }",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = read(&out);
+    let declared: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("@prefix "))
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    for prefix in [
+        "ex",
+        "quotation",
+        "owl",
+        "prov",
+        "foaf",
+        "qb",
+        "ff",
+        "country",
+    ] {
+        assert!(declared.contains(&prefix), "{prefix} missing: {declared:?}");
+    }
+    // Each declared prefix is used.
+    for prefix in &declared {
+        let used = text
+            .lines()
+            .filter(|l| !l.starts_with("@prefix"))
+            .any(|l| l.contains(&format!("{prefix}:")));
+        assert!(used, "{prefix} is declared but unused");
+    }
+}
+
+#[test]
+fn trig_writes_each_graph_in_one_block() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("x.trig");
+    ffkg()
+        .args([
+            "update",
+            "-e",
+            "INSERT DATA { country:TUN ff:note 1 }",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = read(&out);
+    let openings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_end().ends_with('{'))
+        .collect();
+    let mut unique = openings.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(openings.len(), unique.len(), "a graph opened twice");
+}
+
+#[test]
+fn a_users_trig_beside_the_embedded_graph_joins_its_default_graph() {
+    let sample = arg("sample.trig");
+    let default = ffkg()
+        .args(["query", "--data", &sample, "-f", "tsv", "-e"])
+        .arg("SELECT ?n WHERE { ?p <http://example.org/name> ?n } ORDER BY ?n")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&default.stdout).into_owned();
+    assert!(text.contains("Alice"), "{text}");
+    let graph = ffkg()
+        .args(["query", "--data", &sample, "-f", "tsv", "-e"])
+        .arg("SELECT ?g WHERE { GRAPH ?g { ?p <http://example.org/name> \"Alice\"@en } }")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&graph.stdout).into_owned();
+    assert!(text.contains("<http://example.org/graph/people>"), "{text}");
+    // Without the embedded graph, plain SPARQL: the default graph is the file's own.
+    let plain = ffkg()
+        .args([
+            "query",
+            "--no-embedded",
+            "--data",
+            &sample,
+            "-f",
+            "tsv",
+            "-e",
+        ])
+        .arg("ASK { ?p <http://example.org/name> ?n }")
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8_lossy(&plain.stdout).trim(), "false");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_written_file_gets_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("a.tsv");
+    ffkg()
+        .args(["query", "-e", "ASK {}", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mode = std::fs::metadata(&out)
+        .expect("written")
+        .permissions()
+        .mode();
+    assert_ne!(
+        mode & 0o044,
+        0,
+        "readable by others as a new file is: {mode:o}"
+    );
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    ffkg()
+        .args(["query", "-e", "ASK {}", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mode = std::fs::metadata(&out)
+        .expect("written")
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "the replaced file's permissions are kept"
+    );
+}
