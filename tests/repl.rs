@@ -230,6 +230,33 @@ fn ctrl_c_stops_a_long_query_and_the_repl_goes_on() {
 }
 
 #[test]
+fn lines_typed_ahead_and_pasted_without_brackets_all_run_in_order() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = repl(home.path(), &[]);
+    // A statement that takes a moment, and two more typed while it runs.
+    typing(
+        &mut p,
+        "SELECT (COUNT(*) AS ?slow) WHERE { ?a ?b ?c . ?c ?d ?e } LIMIT 1;\r",
+    );
+    typing(&mut p, "ASK { country:TUN a ff:Country };\r");
+    typing(&mut p, "SELECT (\"typed ahead\" AS ?said) WHERE {};\r");
+    expect(&mut p, "?slow");
+    expect(&mut p, "true");
+    expect(&mut p, "typed ahead");
+    expect(&mut p, "ffkg> ");
+    // A paste the terminal does not bracket arrives as one burst of lines.
+    typing(
+        &mut p,
+        "SELECT (\"first\" AS ?a) WHERE {};\rSELECT (\"second\" AS ?b) WHERE {};\rSELECT (\"third\" AS ?c) WHERE {};\r",
+    );
+    expect(&mut p, "first");
+    expect(&mut p, "second");
+    expect(&mut p, "third");
+    expect(&mut p, "ffkg> ");
+    quit(p);
+}
+
+#[test]
 fn leaving_with_unsaved_changes_warns_once_and_save_clears_it() {
     let home = tempfile::tempdir().expect("temp dir");
     let mut p = repl(home.path(), &[]);
