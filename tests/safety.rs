@@ -85,3 +85,34 @@ fn two_queries_of_one_name_are_refused_for_one_directory() {
         ));
     assert!(!results.exists(), "nothing is written");
 }
+
+#[test]
+fn a_statement_that_fails_adds_nothing_to_the_output_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out.tsv");
+    let script = format!(
+        ".format tsv\n.output {}\nSELECT (\"one\" AS ?x) WHERE {{}};\nSELECT * WHERE {{ ?a ?b ?c . ?d ?e ?f }};\n",
+        out.display()
+    );
+    let output = common::ffkg()
+        .args(["repl", "--timeout", "0.5"])
+        .write_stdin(script)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(5),
+        "the second statement times out"
+    );
+    // It had streamed rows before its timeout; none of them are in the file.
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("written"),
+        "?x\n\"one\"\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".ffkg-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -5,7 +5,6 @@
 
 use super::format::Format;
 use crate::error::{Error, Result};
-use std::fs::OpenOptions;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
@@ -159,48 +158,48 @@ fn plain(error: io::Error) -> io::Error {
     }
 }
 
-/// A file results are added to, one after the other.
+/// A file results are added to, one after the other (`.output`), each in full or not at all:
+/// the file so far and the new result go into a temporary file that replaces it on commit, so
+/// a statement that fails adds nothing.
 #[derive(Debug)]
 pub struct AppendSink {
-    path: PathBuf,
-    writer: Option<BufWriter<std::fs::File>>,
+    file: FileSink,
 }
 
 impl AppendSink {
     pub fn new(path: &Path) -> Self {
         Self {
-            path: path.to_owned(),
-            writer: None,
+            file: FileSink::new(path),
         }
     }
 }
 
 impl Sink for AppendSink {
     fn name(&self) -> String {
-        self.path.display().to_string()
+        self.file.name()
     }
 
     fn path(&self) -> Option<&Path> {
-        Some(&self.path)
+        self.file.path()
     }
 
-    fn open(&mut self, _format: Format) -> Result<&mut dyn Write> {
-        if self.writer.is_none() {
-            let file = OpenOptions::new()
-                .append(true)
-                .create(true)
-                .open(&self.path)
-                .map_err(|e| Error::io(&self.path, e))?;
-            self.writer = Some(BufWriter::new(file));
+    fn open(&mut self, format: Format) -> Result<&mut dyn Write> {
+        if self.file.temp.is_none() {
+            let path = self.file.path.clone();
+            let writer = self.file.open(format)?;
+            match std::fs::File::open(&path) {
+                Ok(mut old) => {
+                    io::copy(&mut old, writer).map_err(|e| Error::io(&path, e))?;
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
         }
-        Ok(self.writer.as_mut().expect("opened above"))
+        self.file.open(format)
     }
 
     fn commit(&mut self) -> Result<()> {
-        match &mut self.writer {
-            Some(writer) => writer.flush().map_err(|e| Error::io(&self.path, e)),
-            None => Ok(()),
-        }
+        self.file.commit()
     }
 }
 
