@@ -158,10 +158,12 @@ fn using_reads_one_graph_and_the_insert_lands_in_graph_user() {
 }
 
 #[test]
-fn clear_default_empties_the_merge() {
-    let new = after("CLEAR DEFAULT");
-    // The embedded graphs are all part of the merge: nothing is left.
-    assert!(new.is_empty(), "{} quads left", new.len());
+fn clear_and_drop_default_empty_the_merge() {
+    for update in ["CLEAR DEFAULT", "DROP DEFAULT"] {
+        let new = after(update);
+        // The embedded graphs are all part of the merge: nothing is left.
+        assert!(new.is_empty(), "{update}: {} quads left", new.len());
+    }
 }
 
 #[test]

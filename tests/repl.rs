@@ -263,6 +263,10 @@ fn leaving_with_unsaved_changes_warns_once_and_save_clears_it() {
     typing(&mut p, "INSERT DATA { country:TUN ff:note \"kept\" };\r");
     expect(&mut p, "updated in");
     expect(&mut p, "ffkg> ");
+    // A statement that fails after it takes nothing away.
+    typing(&mut p, "DELETE WHERE { ?s ff:note ?o } ORDER;\r");
+    expect(&mut p, "error:");
+    expect(&mut p, "ffkg> ");
     typing(&mut p, ".quit\r");
     expect(&mut p, "changes that are not saved");
     expect(&mut p, "ffkg> ");
