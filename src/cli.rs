@@ -237,6 +237,10 @@ pub struct ServeCmd {
     /// before it is closed.
     #[arg(long = "idle-timeout", value_name = "SECONDS", value_parser = parse_timeout, default_value = "10")]
     pub idle_timeout: Duration,
+    /// Rows the HTML results page (format=html, the plain form at /query) shows; the rest are
+    /// counted, with a link to the whole result as CSV or Turtle.
+    #[arg(long = "ui-rows", value_name = "N", default_value = "1000")]
+    pub ui_rows: usize,
     /// Allow browser pages from ORIGIN (or `*`) to query the endpoint (CORS).
     #[arg(long = "cors", value_name = "ORIGIN")]
     pub cors: Option<String>,

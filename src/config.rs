@@ -130,6 +130,8 @@ pub struct Limits {
     pub max_response: u64,
     pub max_connections: usize,
     pub idle_timeout: std::time::Duration,
+    /// Rows the HTML results page shows (`format=html`); the rest are counted and linked.
+    pub ui_rows: usize,
 }
 
 impl Default for Limits {
@@ -142,6 +144,7 @@ impl Default for Limits {
             max_response: 256 << 20,
             max_connections: 128,
             idle_timeout: std::time::Duration::from_secs(10),
+            ui_rows: 1000,
         }
     }
 }
@@ -250,6 +253,7 @@ impl Config {
                     max_response: cmd.max_response,
                     max_connections: usize::from(cmd.max_connections),
                     idle_timeout: cmd.idle_timeout,
+                    ui_rows: cmd.ui_rows,
                 },
                 token: cmd.token_file.as_deref().map(read_token).transpose()?,
                 cors: cmd.cors,

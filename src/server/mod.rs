@@ -5,6 +5,7 @@
 
 mod assets;
 mod gsp;
+mod html;
 mod http;
 mod multipart;
 mod negotiate;

@@ -2,6 +2,7 @@
 //! `/` (YASGUI, with the prefixes and the query library), and the plain form at `/query` that
 //! works without JavaScript.
 
+use super::html::escape;
 use super::protocol::About;
 use crate::error::{Error, Result};
 use crate::output::format::Format;
@@ -81,14 +82,6 @@ pub fn service_description(
     Ok(out)
 }
 
-/// Escapes text for HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The page at `/`: YASGUI on `/sparql`, given the prefixes, the default query and the query
 /// library as JSON in the page (escaped so that no text can close its script element).
 pub fn yasgui_page(prefixes: &PrefixMap) -> String {
@@ -132,11 +125,11 @@ pub fn query_page() -> String {
             let header = crate::library::header(query.text);
             let link: String = form_urlencoded::Serializer::new(String::new())
                 .append_pair("query", query.text)
-                .append_pair("format", "csv")
+                .append_pair("format", "html")
                 .finish();
             format!(
                 "<li><details><summary><strong>{name}</strong> — {question}</summary>\
-                 <pre>{text}</pre><p><a href=\"/sparql?{link}\">Run it (CSV)</a></p>\
+                 <pre>{text}</pre><p><a href=\"/sparql?{link}\">Run it</a></p>\
                  </details></li>\n",
                 name = escape(query.name),
                 question = escape(&header.question),
@@ -160,7 +153,7 @@ pub fn query_page() -> String {
          <p><label for=\"query\">Query</label></p>\n\
          <textarea id=\"query\" name=\"query\" rows=\"10\">{query}</textarea>\n\
          <p><label for=\"format\">Results as</label> <select id=\"format\" name=\"format\">\
-         <option value=\"csv\">CSV</option><option value=\"tsv\">TSV</option>\
+         <option value=\"html\">a table (HTML)</option><option value=\"csv\">CSV</option><option value=\"tsv\">TSV</option>\
          <option value=\"json\">SPARQL JSON</option><option value=\"xml\">SPARQL XML</option>\
          <option value=\"turtle\">Turtle (CONSTRUCT, DESCRIBE)</option></select> \
          <button type=\"submit\">Run</button></p>\n</form>\n\

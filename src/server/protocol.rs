@@ -6,7 +6,7 @@
 
 use super::http::{self, Params, failure, header, not_acceptable, text};
 use super::pool::Pool;
-use super::{assets, gsp, negotiate, pages, write};
+use super::{assets, gsp, html, negotiate, pages, write};
 use crate::config::Limits;
 use crate::data::Dataset;
 use crate::engine::worker::{self, Stop};
@@ -271,17 +271,29 @@ fn run_query(
     let StatementBody::Query(query) = &mut statement.body else {
         return text(StatusCode::BAD_REQUEST, "not a query");
     };
-    let Some(format) = (match result_kind(query) {
+    let html = params
+        .formats()
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case("html"));
+    let format = match result_kind(query) {
         ResultKind::Solutions => choice.solutions,
         ResultKind::Graph => choice.graphs,
-    }) else {
-        return not_acceptable();
+    };
+    let format = match format {
+        Some(format) => format,
+        // The HTML view picks its own format.
+        None if html => Format::Json,
+        None => return not_acceptable(),
     };
     // The protocol's dataset, when given, replaces the query's FROM and FROM NAMED.
     match protocol_dataset(params, "default-graph-uri", "named-graph-uri") {
         Ok(Some(dataset)) => *dataset_of(query) = Some(dataset),
         Ok(None) => {}
         Err(response) => return *response,
+    }
+    if html {
+        let kind = result_kind(query);
+        return answer_html(endpoint, statement, kind, text_of_query);
     }
     answer_query(endpoint, statement, format)
 }
@@ -328,8 +340,20 @@ pub fn protocol_dataset(
 /// Runs a prepared query on a pool worker under the timeout and answers with its results in
 /// `format`, or with the status its failure deserves.
 pub fn answer_query(endpoint: &Endpoint, statement: Statement, format: Format) -> Response<Body> {
+    match execute(endpoint, statement, format) {
+        Ok(bytes) => http::negotiated(format, bytes),
+        Err(response) => *response,
+    }
+}
+
+/// The results of a prepared query in `format`, run on a pool worker under the timeout.
+fn execute(
+    endpoint: &Endpoint,
+    statement: Statement,
+    format: Format,
+) -> Result<Vec<u8>, Box<Response<Body>>> {
     let Some(slot) = endpoint.pool.acquire() else {
-        return busy();
+        return Err(Box::new(busy()));
     };
     let dataset = Arc::clone(&endpoint.dataset);
     let settings = endpoint.settings.clone();
@@ -346,9 +370,36 @@ pub fn answer_query(endpoint: &Endpoint, statement: Statement, format: Format) -
             .map(|_| sink.bytes)
     });
     drop(slot);
-    match result {
-        Ok(bytes) => http::negotiated(format, bytes),
-        Err(stop) => stopped(&stop),
+    result.map_err(|stop| Box::new(stopped(&stop)))
+}
+
+/// `format=html`: the results as a page with a table of the first `--ui-rows` rows.
+fn answer_html(
+    endpoint: &Endpoint,
+    statement: Statement,
+    kind: ResultKind,
+    text_of_query: &str,
+) -> Response<Body> {
+    let format = match kind {
+        ResultKind::Solutions => Format::Json,
+        ResultKind::Graph => Format::Ntriples,
+    };
+    let bytes = match execute(endpoint, statement, format) {
+        Ok(bytes) => bytes,
+        Err(response) => return *response,
+    };
+    let view = html::View {
+        query: text_of_query,
+        prefixes: &endpoint.settings.prefixes,
+        rows: endpoint.limits.ui_rows,
+    };
+    let page = match kind {
+        ResultKind::Solutions => html::solutions_page(&view, &bytes),
+        ResultKind::Graph => html::graph_page(&view, &bytes),
+    };
+    match page {
+        Ok(page) => http::typed(StatusCode::OK, "text/html; charset=utf-8", page),
+        Err(e) => failure(&e),
     }
 }
 

@@ -350,3 +350,43 @@ fn csv_names_its_charset_once() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(media, "text/csv; charset=utf-8");
 }
+
+#[test]
+fn the_html_view_shows_the_first_rows_and_links_the_rest() {
+    let limits = Limits {
+        ui_rows: 3,
+        ..Limits::default()
+    };
+    let e = endpoint(limits, None);
+    let select = "SELECT ?c ?l WHERE { ?c a ff:Country ; rdfs:label ?l } ORDER BY ?l";
+    let target = format!("/sparql?{}&format=html", encoded(select));
+    let (status, media, body) = get(&e, &target, Some("text/html"));
+    assert_eq!(status, StatusCode::OK);
+    assert!(media.starts_with("text/html"), "{media}");
+    assert!(body.contains("89 rows; the first 3 are shown"), "{body}");
+    assert_eq!(body.matches("<tr><td>").count(), 3);
+    assert!(body.contains(">country:AFG</a>"), "{body}");
+    assert!(body.contains("format=csv"), "{body}");
+    // Markup in the data or the query is text, never markup.
+    let tricky = "SELECT (\"<b>bold</b>\" AS ?x) WHERE {}";
+    let (_, _, body) = get(
+        &e,
+        &format!("/sparql?{}&format=html", encoded(tricky)),
+        None,
+    );
+    assert!(body.contains("&lt;b&gt;bold&lt;/b&gt;"), "{body}");
+    assert!(!body.contains("<b>bold"), "{body}");
+    let (_, _, body) = get(&e, &format!("/sparql?{}&format=html", encoded(ASK)), None);
+    assert!(
+        body.contains("The answer is <strong>true</strong>"),
+        "{body}"
+    );
+    let construct = "CONSTRUCT { country:TUN rdfs:label ?l } WHERE { country:TUN rdfs:label ?l }";
+    let (_, _, body) = get(
+        &e,
+        &format!("/sparql?{}&format=html", encoded(construct)),
+        None,
+    );
+    assert!(body.contains("1 row."), "{body}");
+    assert!(body.contains("Tunisia <small>@en</small>"), "{body}");
+}
