@@ -48,6 +48,11 @@ fn diff(old: &HashSet<Quad>, new: &HashSet<Quad>) -> (HashSet<Quad>, HashSet<Qua
     )
 }
 
+/// The graphs of some quads.
+fn graph_names(quads: &HashSet<Quad>) -> HashSet<GraphName> {
+    quads.iter().map(|q| q.graph_name.clone()).collect()
+}
+
 /// Every graph that holds `triple`.
 fn graphs_of(quads: &HashSet<Quad>, triple: &Triple) -> HashSet<GraphName> {
     quads
@@ -90,13 +95,7 @@ fn insert_data_into_the_default_graph_lands_in_graph_user() {
     let (removed, added) = diff(&old, &new);
     assert!(removed.is_empty());
     let expected: HashSet<GraphName> = [GraphName::DefaultGraph, graph("user")].into();
-    assert_eq!(
-        added
-            .iter()
-            .map(|q| q.graph_name.clone())
-            .collect::<HashSet<_>>(),
-        expected
-    );
+    assert_eq!(graph_names(&added), expected);
     assert_eq!(added.len(), 2);
 }
 
@@ -111,13 +110,7 @@ fn insert_into_a_named_graph_joins_the_default_graph() {
         GraphName::NamedNode(iri("https://example.org/mine")),
     ]
     .into();
-    assert_eq!(
-        added
-            .iter()
-            .map(|q| q.graph_name.clone())
-            .collect::<HashSet<_>>(),
-        expected
-    );
+    assert_eq!(graph_names(&added), expected);
 }
 
 #[test]
@@ -187,8 +180,10 @@ fn copy_move_and_add_default_keep_the_merge_whole() {
     }
     // MOVE: the triples are in the new graph (and so in the default graph), and nowhere else.
     let new = after("MOVE DEFAULT TO <https://example.org/copy>");
-    let graphs: HashSet<GraphName> = new.iter().map(|q| q.graph_name.clone()).collect();
-    assert_eq!(graphs, [GraphName::DefaultGraph, copy.clone()].into());
+    assert_eq!(
+        graph_names(&new),
+        [GraphName::DefaultGraph, copy.clone()].into()
+    );
     let moved: HashSet<Triple> = new
         .iter()
         .filter(|q| q.graph_name == copy)

@@ -17,6 +17,15 @@ fn count_lines(text: &str, needle: &str) -> usize {
     text.lines().filter(|l| l.contains(needle)).count()
 }
 
+/// Runs `ffkg update -e UPDATE -o OUT`.
+fn update_to(update: &str, out: &Path) {
+    ffkg()
+        .args(["update", "-e", update, "-o"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
 const FLAG: &str = "INSERT { ?o ff:flag true } WHERE { ?o a ff:Organization }";
 
 #[test]
@@ -24,11 +33,7 @@ fn an_update_flags_the_same_resources_in_the_repl_and_in_batch() {
     let dir = tempfile::tempdir().expect("temp dir");
     let batch = dir.path().join("batch.nq");
     let repl = dir.path().join("repl.nq");
-    ffkg()
-        .args(["update", "-e", FLAG, "-o"])
-        .arg(&batch)
-        .assert()
-        .success();
+    update_to(FLAG, &batch);
     let script = format!("{FLAG};\n.save {}\n", repl.display());
     ffkg().write_stdin(script).assert().success();
     let flags = |text: &str| {
@@ -92,16 +97,10 @@ fn turtle_of_named_graphs_merges_them_and_says_so() {
 fn written_rdf_declares_every_prefix_it_uses_and_the_users_own() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("mine.ttl");
-    ffkg()
-        .args([
-            "update",
-            "-e",
-            "PREFIX ex: <https://example.org/> INSERT DATA { country:TUN ex:checked true }",
-            "-o",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    update_to(
+        "PREFIX ex: <https://example.org/> INSERT DATA { country:TUN ex:checked true }",
+        &out,
+    );
     let text = read(&out);
     let declared: Vec<&str> = text
         .lines()

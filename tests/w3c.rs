@@ -5,17 +5,20 @@
 
 #[path = "w3c/manifest.rs"]
 mod manifest;
+#[path = "w3c/report.rs"]
+mod report;
 #[path = "w3c/results.rs"]
 mod results;
 #[path = "w3c/run.rs"]
 mod run;
 
 use manifest::{Manifest, TestCase};
+use report::{Counts, counts_line, read_expected_failures, root};
 use run::Outcome;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -47,41 +50,6 @@ const OUT_OF_SCOPE: &[(&str, &str)] = &[
     ),
 ];
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("w3c")
-}
-
-/// `IRI reason…` per line; `#` starts a comment line.
-fn read_expected_failures(path: &Path) -> Result<BTreeMap<String, String>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut entries = BTreeMap::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (iri, reason) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(format!(
-                "{}:{}: {iri} has no reason: say why it fails",
-                path.display(),
-                number + 1
-            ));
-        }
-        if entries.insert(iri.to_owned(), reason.to_owned()).is_some() {
-            return Err(format!(
-                "{}:{}: {iri} is listed twice",
-                path.display(),
-                number + 1
-            ));
-        }
-    }
-    Ok(entries)
-}
-
 /// Runs every test on all cores; a panic in ffkg is a failure of that test.
 fn run_all(tests: &[&TestCase]) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
@@ -111,33 +79,6 @@ fn run_all(tests: &[&TestCase]) -> Vec<Outcome> {
                 .unwrap_or_else(|| Outcome::Failed("did not run".to_owned()))
         })
         .collect()
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tests: usize,
-    passed: usize,
-    failed: usize,
-    expected: usize,
-    skipped: usize,
-}
-
-impl Counts {
-    fn add(&mut self, other: Self) {
-        self.tests += other.tests;
-        self.passed += other.passed;
-        self.failed += other.failed;
-        self.expected += other.expected;
-        self.skipped += other.skipped;
-    }
-}
-
-fn counts_line(out: &mut String, label: &str, c: Counts) {
-    let _ = writeln!(
-        out,
-        "{label:<44} {:>6} {:>7} {:>8} {:>9} {:>8}",
-        c.tests, c.passed, c.expected, c.failed, c.skipped
-    );
 }
 
 #[test]
@@ -218,14 +159,14 @@ fn w3c_sparql_test_suites() {
                     }
                 }
             }
-            counts_line(&mut lines, &format!("  {}", manifest.name), counts);
+            counts_line(&mut lines, &format!("  {}", manifest.name), 44, counts);
             suite.add(counts);
         }
-        counts_line(&mut report, name, suite);
+        counts_line(&mut report, name, 44, suite);
         report.push_str(&lines);
         total.add(suite);
     }
-    counts_line(&mut report, "all suites", total);
+    counts_line(&mut report, "all suites", 44, total);
 
     let _ = writeln!(report, "\nNot run (out of scope, not vendored):");
     for (suite, why) in OUT_OF_SCOPE {
@@ -304,18 +245,4 @@ fn w3c_sparql_test_suites() {
         fixed.len(),
         stale.len()
     );
-}
-
-#[test]
-fn expected_failures_need_reasons() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("list.txt");
-    std::fs::write(&path, "# c\nhttp://example/t1 upstream bug\n").expect("write");
-    let list = read_expected_failures(&path).expect("valid list");
-    assert_eq!(
-        list.get("http://example/t1").map(String::as_str),
-        Some("upstream bug")
-    );
-    std::fs::write(&path, "http://example/t2\n").expect("write");
-    assert!(read_expected_failures(&path).is_err());
 }

@@ -13,12 +13,15 @@ mod http_client;
 mod http_manifest;
 #[path = "w3c/http_run.rs"]
 mod http_run;
+#[path = "w3c/report.rs"]
+mod report;
 
 use http_manifest::HttpManifest;
 use http_run::{Outcome, Server};
-use std::collections::{BTreeMap, BTreeSet};
+use report::{Counts, counts_line, read_expected_failures, root};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// The suites run, by their top-level manifest under `tests/w3c/`.
@@ -36,68 +39,6 @@ const SUITES: &[(&str, &str)] = &[
 
 /// The tests the vendored manifests list (34 + 13 + 3): fewer means the harness lost some.
 const TESTS: usize = 50;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("w3c")
-}
-
-/// `IRI reason…` per line; `#` starts a comment line.
-fn read_expected_failures(path: &Path) -> Result<BTreeMap<String, String>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut entries = BTreeMap::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (iri, reason) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(format!(
-                "{}:{}: {iri} has no reason: say why it fails",
-                path.display(),
-                number + 1
-            ));
-        }
-        if entries.insert(iri.to_owned(), reason.to_owned()).is_some() {
-            return Err(format!(
-                "{}:{}: {iri} is listed twice",
-                path.display(),
-                number + 1
-            ));
-        }
-    }
-    Ok(entries)
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tests: usize,
-    passed: usize,
-    failed: usize,
-    expected: usize,
-    skipped: usize,
-}
-
-impl Counts {
-    fn add(&mut self, other: Self) {
-        self.tests += other.tests;
-        self.passed += other.passed;
-        self.failed += other.failed;
-        self.expected += other.expected;
-        self.skipped += other.skipped;
-    }
-}
-
-fn counts_line(out: &mut String, label: &str, c: Counts) {
-    let _ = writeln!(
-        out,
-        "{label:<52} {:>6} {:>7} {:>8} {:>9} {:>8}",
-        c.tests, c.passed, c.expected, c.failed, c.skipped
-    );
-}
 
 /// What the report lists after the table.
 #[derive(Default)]
@@ -169,10 +110,10 @@ fn w3c_protocol_test_suites() {
                     }
                 }
             }
-            counts_line(&mut lines, &format!("  {}", manifest.file), counts);
+            counts_line(&mut lines, &format!("  {}", manifest.file), 52, counts);
             suite_counts.add(counts);
         }
-        counts_line(&mut report, suite, suite_counts);
+        counts_line(&mut report, suite, 52, suite_counts);
         report.push_str(&lines);
         total.add(suite_counts);
         // SIGTERM, and the server exits 0: the suite left no request hanging.
@@ -181,7 +122,7 @@ fn w3c_protocol_test_suites() {
             "the {suite} server did not stop cleanly"
         );
     }
-    counts_line(&mut report, "all suites", total);
+    counts_line(&mut report, "all suites", 52, total);
     let stale: Vec<&String> = listed.keys().filter(|id| !seen.contains(*id)).collect();
     write_findings(&mut report, &findings, &stale);
     let _ = writeln!(report, "\n{:.1} s", start.elapsed().as_secs_f64());
@@ -253,20 +194,6 @@ fn write_findings(report: &mut String, findings: &Findings, stale: &[&String]) {
             let _ = writeln!(report, "  {id}");
         }
     }
-}
-
-#[test]
-fn expected_failures_need_reasons() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("list.txt");
-    std::fs::write(&path, "# c\nhttp://example/t1 server bug\n").expect("write");
-    let list = read_expected_failures(&path).expect("valid list");
-    assert_eq!(
-        list.get("http://example/t1").map(String::as_str),
-        Some("server bug")
-    );
-    std::fs::write(&path, "http://example/t2\n").expect("write");
-    assert!(read_expected_failures(&path).is_err());
 }
 
 #[test]
