@@ -45,7 +45,8 @@ pub enum Command {
     /// Validate the embedded graph (and any --data) against the SHACL shapes and the
     /// ontology; exits 1 when there are violations.
     Check(CheckCmd),
-    /// Serve the graph as a SPARQL 1.1 Protocol endpoint (read-only) with a query page.
+    /// Serve the graph as a SPARQL 1.1 Protocol endpoint (read-only unless --update) with the
+    /// Graph Store Protocol and a query page.
     ///
     /// Listens on loopback unless --bind says otherwise. Every request is bounded: a query
     /// timeout, a pool of query workers with a queue, a body limit and a response limit.
@@ -55,6 +56,20 @@ pub enum Command {
     /// N-Quads and TriG keep the named graphs (one per embedded file) next to the default graph;
     /// graph-only syntaxes get the default graph, the merge of all files.
     Dump(DumpCmd),
+    /// Print a completion script for a shell: bash, zsh, fish, powershell or elvish.
+    ///
+    /// bash: `ffkg completions bash > ~/.local/share/bash-completion/completions/ffkg`; zsh:
+    /// into a directory of your $fpath as `_ffkg`; fish: `~/.config/fish/completions/ffkg.fish`.
+    Completions(CompletionsCmd),
+    /// Print ffkg's manual page (roff): `ffkg man | man -l -`, or save it as man1/ffkg.1.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsCmd {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the data comes from.
@@ -436,6 +451,40 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 }
 
 impl Cli {
+    /// Writes the completion script for `shell`.
+    pub fn write_completions(
+        shell: clap_complete::Shell,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let mut command = Self::command();
+        // clap_complete panics when its writer fails (a closed pipe): it writes to memory.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut command, "ffkg", &mut script);
+        out.write_all(&script)?;
+        out.flush()
+    }
+
+    /// Writes the manual page, one section per subcommand after the main one.
+    pub fn write_man_page(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let command = Self::command();
+        clap_mangen::Man::new(command.clone()).render(out)?;
+        for sub in command.get_subcommands() {
+            if sub.get_name() == "help" {
+                continue;
+            }
+            // clap names are static without its `string` feature; this runs once per page.
+            let name: &'static str = Box::leak(format!("ffkg {}", sub.get_name()).into_boxed_str());
+            let sub = sub.clone().name(name);
+            let man = clap_mangen::Man::new(sub);
+            // The page continues: each subcommand's own name, synopsis, options.
+            man.render_name_section(out)?;
+            man.render_synopsis_section(out)?;
+            man.render_description_section(out)?;
+            man.render_options_section(out)?;
+        }
+        out.flush()
+    }
+
     /// Parses `args`, keeping the order in which -e texts and files were given.
     pub fn try_parse_ordered<I, T>(args: I) -> Result<Self, clap::Error>
     where

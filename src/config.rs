@@ -25,6 +25,8 @@ pub enum Config {
     Queries { long: bool },
     Repl(ReplConfig),
     Serve(ServeConfig),
+    Completions(clap_complete::Shell),
+    Man,
 }
 
 /// The formats chosen for each kind of result (`--format`, `.format`); unset means the
@@ -237,6 +239,8 @@ impl Config {
                 output: cmd.output,
             }),
             Some(Command::Queries(cmd)) => Self::Queries { long: cmd.long },
+            Some(Command::Completions(cmd)) => Self::Completions(cmd.shell),
+            Some(Command::Man) => Self::Man,
             Some(Command::Serve(cmd)) => Self::Serve(ServeConfig {
                 dataset: dataset_choice(&cmd.dataset, Reasoning::Owl)?,
                 settings: Settings {

@@ -837,3 +837,33 @@ fn an_update_given_to_query_says_which_command_runs_it() {
             "this is a query: run it with `ffkg query`",
         ));
 }
+
+#[test]
+fn completions_and_the_manual_page() {
+    let script = common::stdout_of(&["completions", "bash"]);
+    assert!(script.contains("_ffkg()"), "{script}");
+    for word in ["serve", "--token-file", "--reasoning"] {
+        assert!(script.contains(word), "{word} is not completed");
+    }
+    let checked = std::process::Command::new("bash")
+        .args(["-n", "-c", &script])
+        .status()
+        .expect("bash runs");
+    assert!(checked.success(), "bash -n rejects the script");
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        assert!(
+            !common::stdout_of(&["completions", shell]).is_empty(),
+            "{shell}"
+        );
+    }
+    let page = common::stdout_of(&["man"]);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH ffkg 1"),
+        "{page}"
+    );
+    assert!(
+        page.contains("ffkg serve"),
+        "each subcommand has its section"
+    );
+    ffkg().args(["completions", "tcsh"]).assert().code(2);
+}

@@ -6,6 +6,7 @@ mod data;
 pub mod jobs;
 mod query;
 
+use crate::cli::Cli;
 use crate::config::Config;
 use crate::error::ExitStatus;
 
@@ -20,5 +21,20 @@ pub fn run(config: Config) -> anyhow::Result<ExitStatus> {
         Config::Queries { long } => check::queries(long),
         Config::Repl(config) => crate::repl::run(config),
         Config::Serve(config) => crate::server::run(config),
+        Config::Completions(shell) => shell_files(|out| Cli::write_completions(shell, out)),
+        Config::Man => shell_files(Cli::write_man_page),
+    }
+}
+
+/// Writes a completion script or the manual page to stdout.
+fn shell_files(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> anyhow::Result<ExitStatus> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match write(&mut out) {
+        Ok(()) => Ok(ExitStatus::Success),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitStatus::Success),
+        Err(e) => Err(crate::error::Error::io("<stdout>", e).into()),
     }
 }
