@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{arg, ffkg};
+use common::{arg, ffkg, stdout_of};
 use std::path::Path;
 
 fn read(path: &Path) -> String {
@@ -157,35 +157,28 @@ fn trig_writes_each_graph_in_one_block() {
 #[test]
 fn a_users_trig_beside_the_embedded_graph_joins_its_default_graph() {
     let sample = arg("sample.trig");
-    let default = ffkg()
-        .args(["query", "--data", &sample, "-f", "tsv", "-e"])
-        .arg("SELECT ?n WHERE { ?p <http://example.org/name> ?n } ORDER BY ?n")
-        .output()
-        .expect("runs");
-    let text = String::from_utf8_lossy(&default.stdout).into_owned();
+    let query = |extra: &[&str], text: &str| {
+        let mut args = vec!["query"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--data", &sample, "-f", "tsv", "-e", text]);
+        stdout_of(&args)
+    };
+    let text = query(
+        &[],
+        "SELECT ?n WHERE { ?p <http://example.org/name> ?n } ORDER BY ?n",
+    );
     assert!(text.contains("Alice"), "{text}");
-    let graph = ffkg()
-        .args(["query", "--data", &sample, "-f", "tsv", "-e"])
-        .arg("SELECT ?g WHERE { GRAPH ?g { ?p <http://example.org/name> \"Alice\"@en } }")
-        .output()
-        .expect("runs");
-    let text = String::from_utf8_lossy(&graph.stdout).into_owned();
+    let text = query(
+        &[],
+        "SELECT ?g WHERE { GRAPH ?g { ?p <http://example.org/name> \"Alice\"@en } }",
+    );
     assert!(text.contains("<http://example.org/graph/people>"), "{text}");
     // Without the embedded graph, plain SPARQL: the default graph is the file's own.
-    let plain = ffkg()
-        .args([
-            "query",
-            "--no-embedded",
-            "--data",
-            &sample,
-            "-f",
-            "tsv",
-            "-e",
-        ])
-        .arg("ASK { ?p <http://example.org/name> ?n }")
-        .output()
-        .expect("runs");
-    assert_eq!(String::from_utf8_lossy(&plain.stdout).trim(), "false");
+    let text = query(
+        &["--no-embedded"],
+        "ASK { ?p <http://example.org/name> ?n }",
+    );
+    assert_eq!(text.trim(), "false");
 }
 
 #[cfg(unix)]
@@ -194,30 +187,25 @@ fn a_written_file_gets_ordinary_permissions() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("a.tsv");
-    ffkg()
-        .args(["query", "-e", "ASK {}", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
-    let mode = std::fs::metadata(&out)
-        .expect("written")
-        .permissions()
-        .mode();
+    let write_and_mode = || {
+        ffkg()
+            .args(["query", "-e", "ASK {}", "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::metadata(&out)
+            .expect("written")
+            .permissions()
+            .mode()
+    };
+    let mode = write_and_mode();
     assert_ne!(
         mode & 0o044,
         0,
         "readable by others as a new file is: {mode:o}"
     );
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-    ffkg()
-        .args(["query", "-e", "ASK {}", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
-    let mode = std::fs::metadata(&out)
-        .expect("written")
-        .permissions()
-        .mode();
+    let mode = write_and_mode();
     assert_eq!(
         mode & 0o777,
         0o600,

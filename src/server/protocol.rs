@@ -21,6 +21,7 @@ use oxhttp::model::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW, HOST,
 };
 use oxhttp::model::{Body, HeaderValue, Method, Request, Response, StatusCode};
+use oxigraph::sparql::CancellationToken;
 use oxrdf::NamedNode;
 use spargebra::Query;
 use spargebra::algebra::QueryDataset;
@@ -352,9 +353,6 @@ fn execute(
     statement: Statement,
     format: Format,
 ) -> Result<Vec<u8>, Box<Response<Body>>> {
-    let Some(slot) = endpoint.pool.acquire() else {
-        return Err(Box::new(busy()));
-    };
     let dataset = Arc::clone(&endpoint.dataset);
     let settings = endpoint.settings.clone();
     let cap = endpoint.limits.max_response;
@@ -363,12 +361,25 @@ fn execute(
         graphs: Some(format),
         ..OutputOptions::default()
     };
-    let result = worker::supervise("query", Some(endpoint.limits.timeout), None, move |token| {
+    on_worker(endpoint, "query", move |token| {
         let dataset = dataset.read().unwrap_or_else(PoisonError::into_inner);
         let mut sink = Buffer::limited(cap);
         engine::run_query(&*dataset, &statement, &settings, &output, &mut sink, &token)
             .map(|_| sink.bytes)
-    });
+    })
+}
+
+/// Runs `job` in a slot of the pool under the endpoint's timeout (503 when the pool and its
+/// queue are full): the one way a request's statement runs, read or write.
+pub fn on_worker<T: Send + 'static>(
+    endpoint: &Endpoint,
+    origin: &str,
+    job: impl FnOnce(CancellationToken) -> Result<T> + Send + 'static,
+) -> Result<T, Box<Response<Body>>> {
+    let Some(slot) = endpoint.pool.acquire() else {
+        return Err(Box::new(busy()));
+    };
+    let result = worker::supervise(origin, Some(endpoint.limits.timeout), None, job);
     drop(slot);
     result.map_err(|stop| Box::new(stopped(&stop)))
 }

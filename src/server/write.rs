@@ -4,9 +4,8 @@
 //! request) runs: on a pool worker, alone on the dataset, under the timeout.
 
 use super::http::{self, Params, header, text};
-use super::protocol::{Endpoint, busy, protocol_dataset, refuse_service, stopped};
+use super::protocol::{Endpoint, on_worker, protocol_dataset, refuse_service};
 use crate::data::Dataset;
-use crate::engine::worker;
 use crate::engine::{self, Body as StatementBody};
 use crate::error::{self, Error, Result};
 use crate::sparql::{Kind, Source};
@@ -146,13 +145,10 @@ pub fn apply<T: Send + 'static>(
     origin: &str,
     job: impl FnOnce(&mut Dataset, &CancellationToken) -> Result<T> + Send + 'static,
 ) -> Result<T, Box<Response<Body>>> {
-    let Some(slot) = endpoint.pool.acquire() else {
-        return Err(Box::new(busy()));
-    };
     let dataset = Arc::clone(&endpoint.dataset);
     let timeout = endpoint.limits.timeout;
     let name = origin.to_owned();
-    let result = worker::supervise(origin, Some(timeout), None, move |token| {
+    on_worker(endpoint, origin, move |token| {
         let mut dataset = dataset.write().unwrap_or_else(PoisonError::into_inner);
         // A write that waited for the queries ahead of it past its deadline must not land
         // after its client was told it failed.
@@ -163,7 +159,5 @@ pub fn apply<T: Send + 'static>(
             });
         }
         job(&mut dataset, &token)
-    });
-    drop(slot);
-    result.map_err(|stop| Box::new(stopped(&stop)))
+    })
 }
