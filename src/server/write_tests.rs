@@ -360,3 +360,83 @@ fn service_is_refused_in_queries_and_updates() {
     // The word in a string or an IRI is no call.
     assert!(!ask(&e, "ASK { ?s ?p \"SERVICE\" }"));
 }
+
+#[test]
+fn hostile_writes_are_refused_cleanly_and_change_nothing() {
+    let e = writable();
+    // An update nested 100,000 levels deep: the nesting check answers, with its place.
+    let deep = format!(
+        "INSERT {{ <http://ex/s> <http://ex/p> 1 }} WHERE {}",
+        "{".repeat(100_000) + &"}".repeat(100_000)
+    );
+    let (status, _, text) = send(
+        &e,
+        Method::POST,
+        "/sparql",
+        Some("application/sparql-update"),
+        &deep,
+        Some(TOKEN),
+    );
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("nests deeper than"), "{text}");
+    let target = "/store?graph=http%3A%2F%2Fex%2Fg";
+    // Bytes that are not UTF-8, in a Turtle body.
+    let mut request = Request::builder()
+        .method(Method::PUT)
+        .uri(target)
+        .header(CONTENT_TYPE, "text/turtle")
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Body::from(
+            b"<http://ex/s> <http://ex/p> \"\xff\xfe\" .".to_vec(),
+        ))
+        .expect("request");
+    let response = crate::server::protocol::handle(&e, &mut request);
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    // A Turtle body nested 100,000 blank nodes deep is read or refused, never a crash.
+    let nested = format!(
+        "<http://ex/s> <http://ex/p> {} .",
+        "[ <http://ex/p> ".repeat(100_000) + "1" + &" ]".repeat(100_000)
+    );
+    let limits = Limits {
+        max_body: 16 << 20,
+        ..Limits::default()
+    };
+    let big = Endpoint::new(
+        Dataset::from_store(Store::new().expect("a store")),
+        Settings::default(),
+        limits,
+        Access {
+            cors: None,
+            token: Some(TOKEN.to_owned()),
+        },
+    )
+    .expect("an endpoint");
+    let (status, _, text) = send(
+        &big,
+        Method::PUT,
+        target,
+        Some("text/turtle"),
+        &nested,
+        Some(TOKEN),
+    );
+    assert!(
+        status == StatusCode::CREATED || status == StatusCode::BAD_REQUEST,
+        "{status} {text}"
+    );
+    // A huge literal past the body limit: 413, nothing read into the store.
+    let huge = format!("<http://ex/s> <http://ex/p> \"{}\" .", "x".repeat(2 << 20));
+    let (status, _, _) = send(
+        &e,
+        Method::PUT,
+        target,
+        Some("text/turtle"),
+        &huge,
+        Some(TOKEN),
+    );
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        graph(&e, target).0,
+        StatusCode::NOT_FOUND,
+        "nothing written"
+    );
+}
