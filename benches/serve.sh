@@ -313,7 +313,7 @@ $ANSWER. Both servers hold the same $ffkg_quads quads
 default graph is the union of its graphs, ffkg's the merge of its files).
 
 - ffkg: \`ffkg serve --bind 127.0.0.1:PORT${FFKG_SERVE_FLAGS:+ $FFKG_SERVE_FLAGS}\` (defaults: 4 query
-  workers, queue 32, 128 connections; each request logged to stderr, here a file)${FFKG_RAISED_FLAGS:+; the rows
+  workers, queue 128, 128 connections; each request logged to stderr, here a file)${FFKG_RAISED_FLAGS:+; the rows
   labelled \"raised\" are a second ffkg run with \`$FFKG_RAISED_FLAGS\` added, for comparison}.
 - Virtuoso: \`virtuoso-t +foreground\` from \`scripts/virtuoso.sh\`, its virtuoso.ini derived from
   Debian's \`/etc/virtuoso-opensource-7/virtuoso.ini\`: 10 HTTP server threads (Debian's

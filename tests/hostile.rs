@@ -4,36 +4,10 @@
 
 mod common;
 
-use common::ffkg;
+use common::{SHAPES, ffkg, nested};
 use predicates::prelude::*;
 use rexpect::session::{Options, spawn_with_options};
 use std::process::Command;
-
-/// The shapes of deep nesting: groups, parentheses, chained operators, property paths.
-fn nested(kind: &str, n: usize) -> String {
-    match kind {
-        "groups" => format!(
-            "SELECT * WHERE {} ?s ?p ?o {}",
-            "{".repeat(n),
-            "}".repeat(n)
-        ),
-        "parentheses" => format!("SELECT ({}1{} AS ?x) {{}}", "(".repeat(n), ")".repeat(n)),
-        "operators" => format!("SELECT ({} AS ?x) {{}}", vec!["1"; n].join(" + ")),
-        "unions" => format!(
-            "SELECT * {{ {} }}",
-            vec!["{ BIND(1 AS ?x) }"; n].join(" UNION ")
-        ),
-        "paths" => format!("ASK {{ ?s {}ff:about{} ?o }}", "(".repeat(n), ")".repeat(n)),
-        "update" => format!(
-            "INSERT {{ <http://e/a> <http://e/b> <http://e/c> }} WHERE {}{}",
-            "{".repeat(n),
-            "}".repeat(n)
-        ),
-        other => panic!("no such shape {other}"),
-    }
-}
-
-const SHAPES: [&str; 5] = ["groups", "parentheses", "operators", "unions", "paths"];
 
 #[test]
 fn shallow_and_moderately_deep_queries_are_answered() {

@@ -4,6 +4,7 @@
 mod common;
 
 use common::serve::Served;
+use common::{SHAPES, nested};
 use std::process::Command;
 
 #[test]
@@ -131,4 +132,57 @@ fn a_bad_token_file_is_refused_before_serving() {
         .output()
         .expect("ffkg runs");
     assert_eq!(output.status.code(), Some(2), "--update needs --token-file");
+}
+
+/// A connection's thread has a small stack; a statement too deep for it is answered on a deep
+/// one, so no nesting the limit lets through can bring the server down.
+#[test]
+fn statements_nested_to_the_limit_are_answered_and_the_server_lives_on() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let token_file = dir.path().join("token");
+    let token = "nesting-test-token-0123456789";
+    std::fs::write(&token_file, token).expect("token written");
+    let served = Served::start(&[
+        "--update",
+        "--token-file",
+        token_file.to_str().expect("UTF-8 path"),
+    ]);
+    let sparql = format!("{}/sparql", served.base);
+    let body_file = dir.path().join("statement");
+    let send = |statement: &str, media: &str| {
+        std::fs::write(&body_file, statement).expect("statement written");
+        let file = format!("@{}", body_file.display());
+        let content_type = format!("Content-Type: {media}");
+        let authorization = format!("Authorization: Bearer {token}");
+        served.curl(&[
+            &sparql,
+            "-H",
+            &content_type,
+            "-H",
+            &authorization,
+            "-H",
+            "Accept: text/csv",
+            "--data-binary",
+            &file,
+        ])
+    };
+    // 17 is one past what runs on the connection's own thread; a union is two levels a link.
+    for n in [17, 1_999] {
+        for shape in SHAPES {
+            let n = if shape == "unions" { n / 2 } else { n };
+            let (code, body) = send(&nested(shape, n), "application/sparql-query");
+            assert_eq!(code, 200, "{shape} nested {n} deep: {body}");
+        }
+        let (code, body) = send(&nested("update", n), "application/sparql-update");
+        assert_eq!(code, 204, "an update nested {n} deep: {body}");
+    }
+    let (code, body) = send(&nested("groups", 100_000), "application/sparql-query");
+    assert_eq!(code, 400);
+    assert!(body.contains("nests deeper than 2000 levels"), "{body}");
+    let (code, body) = send(
+        "ASK { country:TUN a ff:Country }",
+        "application/sparql-query",
+    );
+    assert_eq!((code, body.trim()), (200, "true"));
+    assert!(served.stop().success());
 }

@@ -207,17 +207,37 @@ impl<'a> Blob<'a> {
 
     /// The `index`-th key of `order` (permuted; see [`Order::unkey`]).
     pub fn key(&self, order: Order, index: usize) -> [u32; 4] {
-        let base =
-            HEADER + 4 * (self.terms * TERM_RECORD + (order as usize * self.quads + index) * 4);
+        let base = self.key_offset(order, index);
         [0, 1, 2, 3].map(|i| read_u32(self.bytes, base + 4 * i))
+    }
+
+    fn key_offset(&self, order: Order, index: usize) -> usize {
+        HEADER + 4 * (self.terms * TERM_RECORD + (order as usize * self.quads + index) * 4)
     }
 
     /// The keys of `order` that start with `prefix` (up to three ids).
     pub fn range(&self, order: Order, prefix: &[u32]) -> Range<usize> {
-        let compare = |index: usize| self.key(order, index)[..prefix.len()].cmp(prefix);
-        let start = partition_point(self.quads, |i| compare(i) == Ordering::Less);
-        let end = partition_point(self.quads, |i| compare(i) != Ordering::Greater);
-        start..end.max(start)
+        // Reads only as many words of a key as the prefix has: this runs once per probe of a
+        // join, many times a query.
+        let compare = |index: usize| {
+            let at = self.key_offset(order, index);
+            for (word, wanted) in prefix.iter().enumerate() {
+                match read_u32(self.bytes, at + 4 * word).cmp(wanted) {
+                    Ordering::Equal => {}
+                    other => return other,
+                }
+            }
+            Ordering::Equal
+        };
+        let matches = |index: usize| compare(index) == Ordering::Equal;
+        let start = partition_point(0, self.quads, |i| compare(i) == Ordering::Less);
+        // The end by galloping from the start, as most ranges a join probes are a key or two.
+        let mut bound = 1;
+        while start + bound <= self.quads && matches(start + bound - 1) {
+            bound *= 2;
+        }
+        let end = partition_point(start + bound / 2, (start + bound).min(self.quads), matches);
+        start..end
     }
 
     pub fn graphs(&self) -> impl Iterator<Item = u32> + '_ {
@@ -226,9 +246,9 @@ impl<'a> Blob<'a> {
     }
 }
 
-/// The first index in `0..len` for which `predicate` is false (it must be true, then false).
-fn partition_point(len: usize, predicate: impl Fn(usize) -> bool) -> usize {
-    let (mut low, mut high) = (0, len);
+/// The first index in `low..high` for which `predicate` is false (it must be true, then false),
+/// or `high`.
+fn partition_point(mut low: usize, mut high: usize, predicate: impl Fn(usize) -> bool) -> usize {
     while low < high {
         let middle = low + (high - low) / 2;
         if predicate(middle) {
@@ -296,6 +316,36 @@ mod tests {
         );
         assert_eq!(blob.range(Order::Pos, &[s]).len(), 0);
         assert_eq!(blob.graphs().collect::<Vec<_>>(), vec![g]);
+    }
+
+    /// Every prefix's range, short and long, at the ends and in the middle, against a scan.
+    #[test]
+    fn ranges_match_a_scan_of_the_keys() {
+        let terms: Vec<TermKey> = (0..40)
+            .map(|i| key(Kind::Iri, &format!("http://e/{i:02}"), ""))
+            .collect();
+        // Subject i has i * i % 37 quads (none for some), so ranges of every length occur.
+        let mut quads = Vec::new();
+        for s in 0..40u32 {
+            for n in 0..(s * s % 37) {
+                quads.push([s, n % 5, n, 39]);
+            }
+        }
+        let bytes = encode(&terms, &quads, &[39]);
+        let blob = Blob::parse(&bytes).unwrap();
+        let keys: Vec<[u32; 4]> = (0..quads.len()).map(|i| blob.key(Order::Spo, i)).collect();
+        for s in 0..41u32 {
+            for p in 0..6u32 {
+                for prefix in [&[s][..], &[s, p][..]] {
+                    let expected: Vec<usize> = (0..keys.len())
+                        .filter(|&i| keys[i][..prefix.len()] == *prefix)
+                        .collect();
+                    let range: Vec<usize> = blob.range(Order::Spo, prefix).collect();
+                    assert_eq!(range, expected, "prefix {prefix:?}");
+                }
+            }
+        }
+        assert_eq!(blob.range(Order::Spo, &[]).len(), quads.len());
     }
 
     #[test]

@@ -218,17 +218,17 @@ impl QueryableDataset<'static> for Prebuilt {
             return Box::new(std::iter::empty())
                 as Box<dyn Iterator<Item = Result<InternalQuad<InternalTerm>, Infallible>>>;
         };
-        let (order, prefix): (Order, Vec<u32>) = match (s, p, o) {
-            (Some(s), Some(p), Some(o)) => (Order::Spo, vec![s, p, o]),
-            (Some(s), Some(p), None) => (Order::Spo, vec![s, p]),
-            (Some(s), None, Some(o)) => (Order::Osp, vec![o, s]),
-            (Some(s), None, None) => (Order::Spo, vec![s]),
-            (None, Some(p), Some(o)) => (Order::Pos, vec![p, o]),
-            (None, Some(p), None) => (Order::Pos, vec![p]),
-            (None, None, Some(o)) => (Order::Osp, vec![o]),
-            (None, None, None) => (Order::Spo, Vec::new()),
+        let (order, prefix, len) = match (s, p, o) {
+            (Some(s), Some(p), Some(o)) => (Order::Spo, [s, p, o], 3),
+            (Some(s), Some(p), None) => (Order::Spo, [s, p, 0], 2),
+            (Some(s), None, Some(o)) => (Order::Osp, [o, s, 0], 2),
+            (Some(s), None, None) => (Order::Spo, [s, 0, 0], 1),
+            (None, Some(p), Some(o)) => (Order::Pos, [p, o, 0], 2),
+            (None, Some(p), None) => (Order::Pos, [p, 0, 0], 1),
+            (None, None, Some(o)) => (Order::Osp, [o, 0, 0], 1),
+            (None, None, None) => (Order::Spo, [0; 3], 0),
         };
-        let range = blob.range(order, &prefix);
+        let range = blob.range(order, &prefix[..len]);
         Box::new(range.filter_map(move |i| {
             let [s, p, o, stored] = order.unkey(blob.key(order, i));
             let g = this.visible_graph(stored)?;

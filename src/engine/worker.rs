@@ -1,13 +1,16 @@
 //! Threads that run statements: each gets a stack deep enough for anything the nesting check
 //! ([`crate::sparql::depth`]) lets through, and [`supervise`] runs one statement on such a
-//! thread under its deadline and Ctrl-C, the one timeout policy of every front end.
+//! thread under its deadline and Ctrl-C, the one timeout policy of every front end. A server,
+//! whose requests are many and small, runs a statement on the thread at hand instead
+//! ([`run_here`], under the same deadline), moving to a deep stack only for one nested too
+//! deep for that thread ([`on_deep_stack`]).
 
 use super::cancel::{GRACE, timeout_error};
 use crate::error::{Error, Result};
 use oxigraph::sparql::CancellationToken;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -29,6 +32,110 @@ pub fn spawn<T: Send + 'static>(
         .stack_size(STACK_SIZE)
         .spawn(f)
         .map_err(|e| Error::io("<thread>", e))
+}
+
+/// How deep a statement may nest and still run on a thread with the default stack (2 MiB):
+/// each level costs at most ten or so kilobytes, in a debug build, to parse, run and drop.
+pub const SHALLOW: usize = 16;
+
+/// Runs `f` on a new thread with [`STACK_SIZE`] that may borrow from its caller: for the rare
+/// statement nested deeper than [`SHALLOW`], whose parse, run and drop would overflow the
+/// caller's stack.
+pub fn on_deep_stack<T: Send>(origin: &str, f: impl FnOnce() -> T + Send) -> Result<T> {
+    thread::scope(|scope| {
+        let handle = thread::Builder::new()
+            .name("ffkg-deep".to_owned())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, f)
+            .map_err(|e| Error::io("<thread>", e))?;
+        handle.join().map_err(|_| Error::Internal {
+            origin: origin.to_owned(),
+            message: "the statement's thread failed".to_owned(),
+        })
+    })
+}
+
+/// Runs `job` on this thread under a deadline `timeout` away, which cancels its token; a
+/// statement cancelled there fails with a timeout. Unlike [`supervise`], it answers only once
+/// the statement has stopped: a server's worker stays taken while its statement still runs.
+pub fn run_here<T>(
+    timeout: Duration,
+    job: impl FnOnce(CancellationToken) -> Result<T>,
+) -> Result<T> {
+    let token = CancellationToken::new();
+    let watch = Watch::start(Instant::now() + timeout, token.clone())?;
+    let result = job(token);
+    let timed_out = watch.passed();
+    drop(watch);
+    result.map_err(|e| timeout_error(e, timed_out, Some(timeout)))
+}
+
+/// Statements under [`run_here`], by id: their deadlines and the tokens to cancel then. One
+/// thread watches them all, so that a small statement does not pay for a thread of its own.
+static WATCHED: Mutex<Vec<(u64, Instant, CancellationToken)>> = Mutex::new(Vec::new());
+static NEXT_WATCH: AtomicU64 = AtomicU64::new(0);
+/// Whether the watching thread started.
+static WATCHER: OnceLock<bool> = OnceLock::new();
+
+/// A statement's deadline while it runs; dropping it stops the watch.
+struct Watch {
+    id: u64,
+    at: Instant,
+}
+
+impl Watch {
+    fn start(at: Instant, token: CancellationToken) -> Result<Self> {
+        let started = *WATCHER.get_or_init(|| {
+            thread::Builder::new()
+                .name("ffkg-deadlines".to_owned())
+                .spawn(watch_deadlines)
+                .is_ok()
+        });
+        if !started {
+            return Err(Error::Internal {
+                origin: "<deadlines>".to_owned(),
+                message: "could not start the thread that watches deadlines".to_owned(),
+            });
+        }
+        let id = NEXT_WATCH.fetch_add(1, Ordering::Relaxed);
+        WATCHED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((id, at, token));
+        Ok(Self { id, at })
+    }
+
+    fn passed(&self) -> bool {
+        Instant::now() >= self.at
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let mut watched = WATCHED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(index) = watched.iter().position(|(id, ..)| *id == self.id) {
+            watched.swap_remove(index);
+        }
+    }
+}
+
+/// The watching thread: every [`POLL`], cancels (and forgets) the statements past their
+/// deadline.
+fn watch_deadlines() {
+    loop {
+        thread::sleep(POLL);
+        let now = Instant::now();
+        WATCHED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|(_, at, token)| {
+                let due = *at <= now;
+                if due {
+                    token.cancel();
+                }
+                !due
+            });
+    }
 }
 
 /// Why a supervised statement gave no result.
@@ -161,18 +268,19 @@ fn run_on_worker(mut job: Job) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// About 4 KiB a level: far past a default 2 MiB thread stack.
+    fn deep(n: u64) -> u64 {
+        let pad = std::hint::black_box([0u8; 4096]);
+        if n == 0 {
+            u64::from(pad[0])
+        } else {
+            deep(n - 1) + 1 + u64::from(pad[1])
+        }
+    }
+
     #[test]
     fn a_job_runs_on_a_deep_stack() {
-        fn depth(n: u64) -> u64 {
-            // About 4 KiB a level: far past a default 2 MiB thread stack.
-            let pad = std::hint::black_box([0u8; 4096]);
-            if n == 0 {
-                u64::from(pad[0])
-            } else {
-                depth(n - 1) + 1 + u64::from(pad[1])
-            }
-        }
-        let value = supervise("test", None, None, |_| Ok(depth(10_000))).expect("runs");
+        let value = supervise("test", None, None, |_| Ok(deep(10_000))).expect("runs");
         assert_eq!(value, 10_000);
     }
 
@@ -191,6 +299,47 @@ mod tests {
             Err(Stop::Failed(Error::Timeout { seconds, .. })) => assert!(seconds > 0.0),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_borrowing_job_runs_on_a_deep_stack() {
+        let borrowed = String::from("abc");
+        let value = on_deep_stack("test", || deep(10_000) + borrowed.len() as u64);
+        assert_eq!(value.expect("runs"), 10_003);
+    }
+
+    #[test]
+    fn a_job_run_here_is_cancelled_at_its_deadline() {
+        let started = Instant::now();
+        let result = run_here(Duration::from_millis(50), |token| {
+            while !token.is_cancelled() {
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err::<(), _>(Error::Timeout {
+                origin: "test".to_owned(),
+                seconds: 0.0,
+            })
+        });
+        // The error names the timeout's length, which the evaluator does not know.
+        assert!(
+            matches!(result, Err(Error::Timeout { seconds, .. }) if seconds > 0.0),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+        // The statement is no longer watched once it has returned.
+        assert!(
+            WATCHED
+                .lock()
+                .unwrap()
+                .iter()
+                .all(|(_, at, _)| *at > started + Duration::from_millis(50))
+        );
+    }
+
+    #[test]
+    fn a_job_run_here_within_its_deadline_keeps_its_answer() {
+        let value = run_here(Duration::from_secs(5), |token| Ok(!token.is_cancelled()));
+        assert!(value.expect("answers"));
     }
 
     #[test]

@@ -9,13 +9,13 @@ use super::pool::Pool;
 use super::{assets, gsp, html, negotiate, pages, write};
 use crate::config::Limits;
 use crate::data::Dataset;
-use crate::engine::worker::{self, Stop};
+use crate::engine::worker;
 use crate::engine::{self, Body as StatementBody, OutputOptions, Statement};
 use crate::error::{self, Result};
 use crate::output::format::{Format, ResultKind};
 use crate::output::sink::Buffer;
 use crate::sparql::lexer::{self, TokenKind};
-use crate::sparql::{Kind, Settings, Source};
+use crate::sparql::{Kind, Settings, Source, depth};
 use oxhttp::model::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW, HOST,
@@ -259,10 +259,23 @@ fn run_query(
     text_of_query: &str,
     params: &Params,
 ) -> Response<Body> {
-    let choice = negotiate::choose(header(request, ACCEPT), &params.formats());
-    let source = Source::new("query", text_of_query);
+    let accept = header(request, ACCEPT);
     let settings = endpoint.settings_for(request);
-    let mut statement = match engine::prepare_as(&source, &settings, Kind::Query) {
+    on_fitting_stack("query", text_of_query, || {
+        query_response(endpoint, accept, &settings, text_of_query, params)
+    })
+}
+
+fn query_response(
+    endpoint: &Endpoint,
+    accept: Option<&str>,
+    settings: &Settings,
+    text_of_query: &str,
+    params: &Params,
+) -> Response<Body> {
+    let choice = negotiate::choose(accept, &params.formats());
+    let source = Source::new("query", text_of_query);
+    let mut statement = match engine::prepare_as(&source, settings, Kind::Query) {
         Ok(statement) => statement,
         Err(e) => return text(StatusCode::BAD_REQUEST, &error::report(&e)),
     };
@@ -299,11 +312,42 @@ fn run_query(
     answer_query(endpoint, statement, format)
 }
 
+/// Answers with `respond` on this thread when the statement `text` nests no deeper than its
+/// stack holds (a connection's thread has the default stack), and otherwise on a deep one, where
+/// the statement is parsed, run and dropped.
+pub fn on_fitting_stack(
+    origin: &str,
+    text: &str,
+    respond: impl FnOnce() -> Response<Body> + Send,
+) -> Response<Body> {
+    if depth::measure(text, depth::LIMIT).0 <= worker::SHALLOW {
+        return respond();
+    }
+    // A response's body is not `Send`; its bytes are.
+    let answered = worker::on_deep_stack(origin, || {
+        let (parts, body) = respond().into_parts();
+        body.to_vec().map(|bytes| (parts, bytes))
+    });
+    match answered {
+        Ok(Ok((parts, bytes))) => Response::from_parts(parts, Body::from(bytes)),
+        Ok(Err(e)) => failure(&error::Error::io("<response>", e)),
+        Err(e) => failure(&e),
+    }
+}
+
 /// A statement that calls SERVICE is refused: no request can make the endpoint fetch a URL.
 pub fn refuse_service(source: &Source) -> Option<Response<Body>> {
-    let calls = lexer::tokens(&source.text).iter().any(|token| {
-        token.kind == TokenKind::Keyword && token.text(&source.text).eq_ignore_ascii_case("SERVICE")
-    });
+    // Most statements do not have the word at all; only those that do are tokenized.
+    let mentions = source
+        .text
+        .as_bytes()
+        .windows(7)
+        .any(|w| w.eq_ignore_ascii_case(b"SERVICE"));
+    let calls = mentions
+        && lexer::tokens(&source.text).iter().any(|token| {
+            token.kind == TokenKind::Keyword
+                && token.text(&source.text).eq_ignore_ascii_case("SERVICE")
+        });
     calls.then(|| {
         text(
             StatusCode::FORBIDDEN,
@@ -347,41 +391,43 @@ pub fn answer_query(endpoint: &Endpoint, statement: Statement, format: Format) -
     }
 }
 
-/// The results of a prepared query in `format`, run on a pool worker under the timeout.
+/// The results of a prepared query in `format`, run in a pool slot under the timeout.
 fn execute(
     endpoint: &Endpoint,
     statement: Statement,
     format: Format,
 ) -> Result<Vec<u8>, Box<Response<Body>>> {
-    let dataset = Arc::clone(&endpoint.dataset);
-    let settings = endpoint.settings.clone();
-    let cap = endpoint.limits.max_response;
     let output = OutputOptions {
         solutions: Some(format),
         graphs: Some(format),
         ..OutputOptions::default()
     };
-    on_worker(endpoint, "query", move |token| {
-        let dataset = dataset.read().unwrap_or_else(PoisonError::into_inner);
-        let mut sink = Buffer::limited(cap);
-        engine::run_query(&*dataset, &statement, &settings, &output, &mut sink, &token)
+    on_worker(endpoint, |token| {
+        let dataset = endpoint
+            .dataset
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut sink = Buffer::limited(endpoint.limits.max_response);
+        let settings = &endpoint.settings;
+        engine::run_query(&*dataset, &statement, settings, &output, &mut sink, &token)
             .map(|_| sink.bytes)
     })
 }
 
 /// Runs `job` in a slot of the pool under the endpoint's timeout (503 when the pool and its
-/// queue are full): the one way a request's statement runs, read or write.
-pub fn on_worker<T: Send + 'static>(
+/// queue are full): the one way a request's statement runs, read or write. It runs on the
+/// request's own thread ([`on_fitting_stack`] saw that its stack suffices), as handing each
+/// small query to another thread would cost more than answering it.
+pub fn on_worker<T>(
     endpoint: &Endpoint,
-    origin: &str,
-    job: impl FnOnce(CancellationToken) -> Result<T> + Send + 'static,
+    job: impl FnOnce(CancellationToken) -> Result<T>,
 ) -> Result<T, Box<Response<Body>>> {
     let Some(slot) = endpoint.pool.acquire() else {
         return Err(Box::new(busy()));
     };
-    let result = worker::supervise(origin, Some(endpoint.limits.timeout), None, job);
+    let result = worker::run_here(endpoint.limits.timeout, job);
     drop(slot);
-    result.map_err(|stop| Box::new(stopped(&stop)))
+    result.map_err(|e| Box::new(failure(&e)))
 }
 
 /// `format=html`: the results as a page with a table of the first `--ui-rows` rows.
@@ -411,14 +457,6 @@ fn answer_html(
     match page {
         Ok(page) => http::typed(StatusCode::OK, "text/html; charset=utf-8", page),
         Err(e) => failure(&e),
-    }
-}
-
-/// The answer to a statement the supervisor stopped.
-pub fn stopped(stop: &Stop) -> Response<Body> {
-    match stop {
-        Stop::Failed(e) | Stop::Abandoned(e) => failure(e),
-        Stop::Interrupted => text(StatusCode::SERVICE_UNAVAILABLE, "interrupted"),
     }
 }
 

@@ -4,16 +4,16 @@
 //! request) runs: on a pool worker, alone on the dataset, under the timeout.
 
 use super::http::{self, Params, header, text};
-use super::protocol::{Endpoint, on_worker, protocol_dataset, refuse_service};
+use super::protocol::{Endpoint, on_fitting_stack, on_worker, protocol_dataset, refuse_service};
 use crate::data::Dataset;
 use crate::engine::{self, Body as StatementBody};
 use crate::error::{self, Error, Result};
-use crate::sparql::{Kind, Source};
+use crate::sparql::{Kind, Settings, Source};
 use oxhttp::model::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use oxhttp::model::{Body, HeaderValue, Request, Response, StatusCode};
 use oxigraph::sparql::CancellationToken;
 use spargebra::GraphUpdateOperation;
-use std::sync::{Arc, PoisonError};
+use std::sync::PoisonError;
 
 /// Lets a write through only when the endpoint takes writes and the request carries its
 /// token: 403 on a read-only endpoint, 401 (with a `WWW-Authenticate` challenge) without the
@@ -87,9 +87,20 @@ fn run_update(
     text_of_update: &str,
     params: &Params,
 ) -> Response<Body> {
-    let source = Source::new("update", text_of_update);
     let settings = endpoint.settings_for(request);
-    let mut statement = match engine::prepare_as(&source, &settings, Kind::Update) {
+    on_fitting_stack("update", text_of_update, || {
+        update_response(endpoint, &settings, text_of_update, params)
+    })
+}
+
+fn update_response(
+    endpoint: &Endpoint,
+    settings: &Settings,
+    text_of_update: &str,
+    params: &Params,
+) -> Response<Body> {
+    let source = Source::new("update", text_of_update);
+    let mut statement = match engine::prepare_as(&source, settings, Kind::Update) {
         Ok(statement) => statement,
         Err(e) => return text(StatusCode::BAD_REQUEST, &error::report(&e)),
     };
@@ -131,7 +142,7 @@ fn run_update(
         Ok(None) => {}
         Err(response) => return *response,
     }
-    match apply(endpoint, "update", move |dataset, token| {
+    match apply(endpoint, "update", |dataset, token| {
         engine::run_update(dataset, &statement, token).map(|_| ())
     }) {
         Ok(()) => http::empty(StatusCode::NO_CONTENT),
@@ -139,23 +150,23 @@ fn run_update(
     }
 }
 
-/// Runs a write on a pool worker with the dataset to itself, under the timeout.
-pub fn apply<T: Send + 'static>(
+/// Runs a write in a pool slot with the dataset to itself, under the timeout.
+pub fn apply<T>(
     endpoint: &Endpoint,
     origin: &str,
-    job: impl FnOnce(&mut Dataset, &CancellationToken) -> Result<T> + Send + 'static,
+    job: impl FnOnce(&mut Dataset, &CancellationToken) -> Result<T>,
 ) -> Result<T, Box<Response<Body>>> {
-    let dataset = Arc::clone(&endpoint.dataset);
-    let timeout = endpoint.limits.timeout;
-    let name = origin.to_owned();
-    on_worker(endpoint, origin, move |token| {
-        let mut dataset = dataset.write().unwrap_or_else(PoisonError::into_inner);
+    on_worker(endpoint, |token| {
+        let mut dataset = endpoint
+            .dataset
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         // A write that waited for the queries ahead of it past its deadline must not land
         // after its client was told it failed.
         if token.is_cancelled() {
             return Err(Error::Timeout {
-                origin: name,
-                seconds: timeout.as_secs_f64(),
+                origin: origin.to_owned(),
+                seconds: endpoint.limits.timeout.as_secs_f64(),
             });
         }
         job(&mut dataset, &token)

@@ -36,3 +36,29 @@ pub fn stdout_of(args: &[&str]) -> String {
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")
 }
+
+/// The shapes of deep nesting: groups, parentheses, chained operators, property paths.
+pub fn nested(kind: &str, n: usize) -> String {
+    match kind {
+        "groups" => format!(
+            "SELECT * WHERE {} ?s ?p ?o {}",
+            "{".repeat(n),
+            "}".repeat(n)
+        ),
+        "parentheses" => format!("SELECT ({}1{} AS ?x) {{}}", "(".repeat(n), ")".repeat(n)),
+        "operators" => format!("SELECT ({} AS ?x) {{}}", vec!["1"; n].join(" + ")),
+        "unions" => format!(
+            "SELECT * {{ {} }}",
+            vec!["{ BIND(1 AS ?x) }"; n].join(" UNION ")
+        ),
+        "paths" => format!("ASK {{ ?s {}ff:about{} ?o }}", "(".repeat(n), ")".repeat(n)),
+        "update" => format!(
+            "INSERT {{ <http://e/a> <http://e/b> <http://e/c> }} WHERE {}{}",
+            "{".repeat(n),
+            "}".repeat(n)
+        ),
+        other => panic!("no such shape {other}"),
+    }
+}
+
+pub const SHAPES: [&str; 5] = ["groups", "parentheses", "operators", "unions", "paths"];
