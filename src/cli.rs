@@ -267,6 +267,13 @@ pub struct ServeCmd {
     /// The file whose first line is the bearer token writes must carry (with --update).
     #[arg(long = "token-file", value_name = "FILE", requires = "update")]
     pub token_file: Option<PathBuf>,
+    /// Let queries and updates call other endpoints with SERVICE (off: no request can make
+    /// the server fetch a URL). Each call is bounded by --timeout.
+    #[arg(long = "allow-service")]
+    pub allow_service: bool,
+    /// Let updates LOAD a document from a URL (with --update; off: a LOAD is refused with 403).
+    #[arg(long = "allow-load", requires = "update")]
+    pub allow_load: bool,
 }
 
 #[derive(Debug, Args)]

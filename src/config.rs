@@ -120,6 +120,10 @@ pub struct ServeConfig {
     pub cors: Option<String>,
     /// The bearer token writes must carry; none when the endpoint is read-only.
     pub token: Option<String>,
+    /// `--allow-service`: SERVICE calls are made.
+    pub allow_service: bool,
+    /// `--allow-load`: LOAD fetches its URL.
+    pub allow_load: bool,
 }
 
 /// What bounds the endpoint's work, each from a flag with a documented default.
@@ -261,6 +265,8 @@ impl Config {
                 },
                 token: cmd.token_file.as_deref().map(read_token).transpose()?,
                 cors: cmd.cors,
+                allow_service: cmd.allow_service,
+                allow_load: cmd.allow_load,
             }),
             Some(Command::Repl(cmd)) => Self::Repl(repl(&cmd)?),
             None => Self::Repl(repl(&cli::ReplCmd::default())?),

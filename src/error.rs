@@ -153,6 +153,22 @@ impl Error {
                 origin: origin.to_owned(),
                 seconds: 0.0,
             },
+            oxigraph::sparql::QueryEvaluationError::Service(cause) => {
+                // The HTTP client's read timeout surfaces as a bare "Resource temporarily
+                // unavailable"; say what it means.
+                let silent = cause.downcast_ref::<io::Error>().is_some_and(|e| {
+                    matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    )
+                });
+                let message = if silent {
+                    "a SERVICE endpoint did not answer within the timeout".to_owned()
+                } else {
+                    format!("a SERVICE call failed: {cause}")
+                };
+                Self::evaluation(origin, message)
+            }
             other => Self::evaluation(origin, other),
         }
     }

@@ -10,8 +10,8 @@ use crate::infer::Reasoning;
 use crate::output::dataset::Wrote;
 use crate::output::format::Format;
 use crate::output::sink::Target;
-use crate::sparql::Kind;
 use crate::sparql::prefixes::PrefixMap;
+use crate::sparql::{Fetch, Kind};
 use anyhow::Context;
 use std::io::{self, IsTerminal};
 use std::sync::{Arc, Mutex};
@@ -24,7 +24,8 @@ pub fn update(config: UpdateConfig) -> anyhow::Result<ExitStatus> {
     let dataset = match &config.dataset {
         DatasetChoice::Persistent(dir) => Dataset::open_or_create_store(dir)?,
         memory => Dataset::open(memory)?,
-    };
+    }
+    .with_fetch(Fetch::services(config.settings.timeout));
     let dataset = Arc::new(Mutex::new(dataset));
     for source in &sources {
         let statement = engine::prepare_as(source, &config.settings, Kind::Update)?;

@@ -9,7 +9,7 @@ use crate::engine::{self, OutputOptions, Summary, duration_text, plural};
 use crate::error::{self, Error, ExitStatus};
 use crate::output::sink::Target;
 use crate::output::table::TableOptions;
-use crate::sparql::Kind;
+use crate::sparql::{Fetch, Kind};
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -63,7 +63,9 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
     }
 
     let started = Instant::now();
-    let dataset = Arc::new(Dataset::open(&config.dataset)?);
+    let dataset =
+        Dataset::open(&config.dataset)?.with_fetch(Fetch::services(config.settings.timeout));
+    let dataset = Arc::new(dataset);
     let chatty = io::stderr().is_terminal();
     if chatty {
         eprintln!("graph ready in {}", duration_text(started.elapsed()));

@@ -16,10 +16,10 @@ use crate::infer::Reasoning;
 use crate::output::dataset::Wrote;
 use crate::output::format::Format;
 use crate::sparql::prefixes::PrefixMap;
+use crate::sparql::{Fetch, evaluator};
 use oxigraph::model::{GraphName, NamedNode, Quad, QuadRef};
 use oxigraph::sparql::{
     CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, QueryExplanation, QueryResults,
-    SparqlEvaluator,
 };
 use oxigraph::store::Store;
 use spargebra::{Query, Update};
@@ -53,6 +53,8 @@ pub struct Dataset {
     /// For the embedded graph copied into a store: the rule that keeps its default graph the
     /// merge of its named graphs through updates ([`crate::data::merge`]).
     merge: Option<Merge>,
+    /// What its statements may fetch (nothing unless a front end allows it).
+    fetch: Fetch,
 }
 
 impl std::fmt::Debug for Dataset {
@@ -115,6 +117,7 @@ impl Dataset {
             backend,
             reasoning,
             merge,
+            fetch: Fetch::NONE,
         })
     }
 
@@ -127,6 +130,7 @@ impl Dataset {
             },
             reasoning: Reasoning::None,
             merge: None,
+            fetch: Fetch::NONE,
         })
     }
 
@@ -139,6 +143,7 @@ impl Dataset {
             },
             reasoning: Reasoning::None,
             merge: None,
+            fetch: Fetch::NONE,
         }
     }
 
@@ -148,12 +153,24 @@ impl Dataset {
             reasoning: graph.reasoning(),
             backend: Storage::Prebuilt(graph),
             merge: None,
+            fetch: Fetch::NONE,
         }
     }
 
     /// The dataset of a spec, in memory.
     pub fn build(spec: &DatasetSpec) -> Result<Self> {
         Self::open(&DatasetChoice::Memory(spec.clone()))
+    }
+
+    /// Lets its statements fetch what `fetch` allows (`SERVICE` calls; the HTTP timeout).
+    pub fn with_fetch(mut self, fetch: Fetch) -> Self {
+        self.fetch = fetch;
+        self
+    }
+
+    /// What its statements may fetch.
+    pub fn fetch(&self) -> Fetch {
+        self.fetch
     }
 
     /// True when changes are saved to disk as they are made.
@@ -449,7 +466,7 @@ impl Backend for Dataset {
         token: CancellationToken,
         origin: &str,
     ) -> Result<QueryResults<'static>> {
-        self.query(evaluator(token).for_query(query), origin)
+        self.query(evaluator(Some(token), self.fetch).for_query(query), origin)
     }
 
     fn explain_query(
@@ -458,11 +475,14 @@ impl Backend for Dataset {
         token: CancellationToken,
         origin: &str,
     ) -> Result<QueryExplanation> {
-        self.explain(evaluator(token).for_query(query), origin)
+        self.explain(evaluator(Some(token), self.fetch).for_query(query), origin)
     }
 
     fn run_update(&mut self, update: Update, token: CancellationToken, origin: &str) -> Result<()> {
-        self.update(evaluator(token).for_update(update), origin)
+        self.update(
+            evaluator(Some(token), self.fetch).for_update(update),
+            origin,
+        )
     }
 
     fn write_dataset(
@@ -495,9 +515,4 @@ impl Backend for Dataset {
     fn is_persistent(&self) -> bool {
         Dataset::is_persistent(self)
     }
-}
-
-/// An evaluator that stops when `token` is cancelled.
-fn evaluator(token: CancellationToken) -> SparqlEvaluator {
-    SparqlEvaluator::new().with_cancellation_token(token)
 }

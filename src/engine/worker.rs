@@ -188,9 +188,11 @@ pub fn supervise<T: Send + 'static>(
                 return match result {
                     Ok(value) => Ok(value),
                     Err(_) if interrupted.is_some() => Err(Stop::Interrupted),
+                    // An error that comes after the deadline is its doing, even when it
+                    // came before this loop saw the deadline pass.
                     Err(error) => Err(Stop::Failed(timeout_error(
                         error,
-                        timed_out.is_some(),
+                        timed_out.is_some() || deadline.is_some_and(|d| Instant::now() >= d),
                         timeout,
                     ))),
                 };

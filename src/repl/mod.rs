@@ -22,6 +22,7 @@ use crate::config::ReplConfig;
 use crate::data::{Dataset, DatasetChoice};
 use crate::engine;
 use crate::error::{Error, ExitStatus, Result};
+use crate::sparql::Fetch;
 use helper::{CONTINUATION, EnterHandler, PROMPT, ReplHelper};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
@@ -40,7 +41,7 @@ pub fn run(config: ReplConfig) -> anyhow::Result<ExitStatus> {
     let settings = config.settings;
     let interactive = io::stdin().is_terminal();
     let started = Instant::now();
-    let dataset = Dataset::open(&choice)?;
+    let dataset = Dataset::open(&choice)?.with_fetch(Fetch::services(settings.timeout));
     let mut session = Session::new(dataset, settings, interactive);
     session.formats = config.formats;
     if interactive {

@@ -36,6 +36,8 @@ pub fn run(config: ServeConfig) -> anyhow::Result<ExitStatus> {
         Access {
             cors: config.cors.clone(),
             token: config.token.clone(),
+            allow_service: config.allow_service,
+            allow_load: config.allow_load,
         },
     )?);
     let stop = Arc::new(AtomicBool::new(false));

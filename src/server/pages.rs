@@ -31,6 +31,8 @@ pub struct Described<'a> {
     pub url: &'a str,
     /// It takes updates.
     pub writable: bool,
+    /// It makes SERVICE calls (`--allow-service`).
+    pub federated: bool,
     pub about: About,
 }
 
@@ -51,10 +53,17 @@ pub fn service_description(
         .map(|f| format!("<http://www.w3.org/ns/formats/{f}>"))
         .collect::<Vec<_>>()
         .join(", ");
-    let feature = if described.about.union_default_graph {
-        "sd:feature sd:UnionDefaultGraph ;\n"
+    let features: Vec<&str> = [
+        (described.about.union_default_graph, "sd:UnionDefaultGraph"),
+        (described.federated, "sd:BasicFederatedQuery"),
+    ]
+    .into_iter()
+    .filter_map(|(true_of_it, feature)| true_of_it.then_some(feature))
+    .collect();
+    let feature = if features.is_empty() {
+        String::new()
     } else {
-        ""
+        format!("sd:feature {} ;\n", features.join(", "))
     };
     let title = if described.about.embedded {
         "ffkg: foreign fighters who joined the Islamic State"

@@ -15,7 +15,7 @@ use crate::error::{self, Result};
 use crate::output::format::{Format, ResultKind};
 use crate::output::sink::Buffer;
 use crate::sparql::lexer::{self, TokenKind};
-use crate::sparql::{Kind, Settings, Source, depth};
+use crate::sparql::{Fetch, Kind, Settings, Source, depth};
 use oxhttp::model::header::{
     ACCEPT, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW, HOST,
@@ -35,6 +35,10 @@ pub struct Access {
     /// `--update` with `--token-file`: the bearer token that updates and graph writes must
     /// carry; none means the endpoint is read-only.
     pub token: Option<String>,
+    /// `--allow-service`: statements may call other endpoints.
+    pub allow_service: bool,
+    /// `--allow-load`: updates may LOAD from a URL.
+    pub allow_load: bool,
 }
 
 /// The endpoint: the dataset it answers over and what bounds its work.
@@ -63,12 +67,17 @@ impl Endpoint {
     /// With writes allowed, the dataset becomes a store now, so that the first write does
     /// not pay for copying the embedded graph.
     pub fn new(
-        mut dataset: Dataset,
+        dataset: Dataset,
         settings: Settings,
         limits: Limits,
         access: Access,
     ) -> Result<Self> {
+        let dataset = dataset.with_fetch(Fetch {
+            service: access.allow_service,
+            timeout: limits.timeout,
+        });
         let embedded = dataset.holds_embedded();
+        let mut dataset = dataset;
         if access.token.is_some() {
             dataset.store()?;
         }
@@ -279,7 +288,7 @@ fn query_response(
         Ok(statement) => statement,
         Err(e) => return text(StatusCode::BAD_REQUEST, &error::report(&e)),
     };
-    if let Some(refused) = refuse_service(&source) {
+    if let Some(refused) = refuse_service(endpoint, &source) {
         return refused;
     }
     let StatementBody::Query(query) = &mut statement.body else {
@@ -335,8 +344,12 @@ pub fn on_fitting_stack(
     }
 }
 
-/// A statement that calls SERVICE is refused: no request can make the endpoint fetch a URL.
-pub fn refuse_service(source: &Source) -> Option<Response<Body>> {
+/// Unless `--allow-service`, a statement that calls SERVICE is refused: no request can make the
+/// endpoint fetch a URL.
+pub fn refuse_service(endpoint: &Endpoint, source: &Source) -> Option<Response<Body>> {
+    if endpoint.access.allow_service {
+        return None;
+    }
     // Most statements do not have the word at all; only those that do are tokenized.
     let mentions = source
         .text
@@ -351,7 +364,8 @@ pub fn refuse_service(source: &Source) -> Option<Response<Body>> {
     calls.then(|| {
         text(
             StatusCode::FORBIDDEN,
-            "SERVICE is off in ffkg serve: no request can make the endpoint fetch a URL",
+            "SERVICE is off in this endpoint: no request can make it fetch a URL (its operator can \
+             allow it with --allow-service)",
         )
     })
 }
@@ -479,6 +493,7 @@ fn service_description(endpoint: &Endpoint, request: &Request<Body>) -> Response
     let described = pages::Described {
         url: &url,
         writable,
+        federated: endpoint.access.allow_service,
         about: endpoint.about,
     };
     match pages::service_description(&described, format, &endpoint.settings.prefixes) {

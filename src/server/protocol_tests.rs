@@ -13,6 +13,7 @@ fn endpoint(limits: Limits, cors: Option<&str>) -> Endpoint {
         Access {
             cors: cors.map(str::to_owned),
             token: None,
+            ..Access::default()
         },
     )
     .expect("an endpoint")

@@ -107,18 +107,20 @@ fn update_response(
     let StatementBody::Update(update) = &mut statement.body else {
         return text(StatusCode::BAD_REQUEST, "not an update");
     };
-    if let Some(refused) = refuse_service(&source) {
+    if let Some(refused) = refuse_service(endpoint, &source) {
         return refused;
     }
-    if update
-        .operations
-        .iter()
-        .any(|op| matches!(op, GraphUpdateOperation::Load { .. }))
+    if !endpoint.access.allow_load
+        && update
+            .operations
+            .iter()
+            .any(|op| matches!(op, GraphUpdateOperation::Load { .. }))
     {
         return text(
             StatusCode::FORBIDDEN,
-            "LOAD is off in ffkg serve: no request can make the endpoint fetch a URL or read a \
-             file; send the data with INSERT DATA or the graph store (PUT /store?graph=IRI)",
+            "LOAD is off in this endpoint: no request can make it fetch a URL unless its operator \
+             allows it (--allow-load); send the data with INSERT DATA or the graph store (PUT \
+             /store?graph=IRI)",
         );
     }
     // The protocol's dataset replaces USING and USING NAMED; given both, the request is

@@ -22,6 +22,7 @@ fn writable() -> Endpoint {
     let access = Access {
         cors: None,
         token: Some(TOKEN.to_owned()),
+        ..Access::default()
     };
     Endpoint::new(
         Dataset::from_store(Store::new().expect("a store")),
@@ -408,6 +409,7 @@ fn hostile_writes_are_refused_cleanly_and_change_nothing() {
         Access {
             cors: None,
             token: Some(TOKEN.to_owned()),
+            ..Access::default()
         },
     )
     .expect("an endpoint");

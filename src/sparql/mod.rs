@@ -60,6 +60,62 @@ pub enum Kind {
     Update,
 }
 
+/// What a statement may fetch from the network: a front end's choice, not the data's. The CLI
+/// and the REPL call `SERVICE` endpoints; `ffkg serve` does only with `--allow-service`, so
+/// that no request can make it fetch a URL unless its operator says so. `LOAD` fetches with the
+/// same client and timeout (serve refuses it before it runs, unless `--allow-load`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fetch {
+    /// `SERVICE` calls are made (otherwise they fail, naming the endpoint).
+    pub service: bool,
+    /// The longest one HTTP request of a `SERVICE` call or a `LOAD` may take.
+    pub timeout: Duration,
+}
+
+impl Fetch {
+    /// When no timeout is set for statements, an HTTP request still gets one.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+    /// No `SERVICE` calls.
+    pub const NONE: Self = Self {
+        service: false,
+        timeout: Self::DEFAULT_TIMEOUT,
+    };
+
+    /// `SERVICE` calls, each HTTP request bounded by the statement's timeout, if any.
+    pub fn services(timeout: Option<Duration>) -> Self {
+        Self {
+            service: true,
+            timeout: timeout.unwrap_or(Self::DEFAULT_TIMEOUT),
+        }
+    }
+}
+
+impl Default for Fetch {
+    fn default() -> Self {
+        Self::NONE
+    }
+}
+
+/// An evaluator that stops when `token` is cancelled and fetches only what `fetch` allows. A
+/// cancelled statement still waits for an HTTP request under way, up to `fetch.timeout`.
+pub fn evaluator(token: Option<CancellationToken>, fetch: Fetch) -> SparqlEvaluator {
+    let mut evaluator = SparqlEvaluator::new()
+        .with_http_timeout(fetch.timeout)
+        .with_http_redirection_limit(HTTP_REDIRECTIONS);
+    if !fetch.service {
+        evaluator = evaluator.without_default_http_service_handler();
+    }
+    match token {
+        Some(token) => evaluator.with_cancellation_token(token),
+        None => evaluator,
+    }
+}
+
+/// Redirections a `SERVICE` call or a `LOAD` follows (endpoints move to https, w3id.org
+/// redirects).
+const HTTP_REDIRECTIONS: usize = 5;
+
 /// Parsing and evaluation settings shared by every statement of a run or a session.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -102,22 +158,13 @@ impl Settings {
             .map_err(|e| syntax::error(source, &e))
     }
 
-    /// An evaluator that stops when `token` is cancelled, with no SERVICE calls.
-    pub fn evaluator(&self, token: Option<CancellationToken>) -> SparqlEvaluator {
-        let evaluator = SparqlEvaluator::new();
-        match token {
-            Some(token) => evaluator.with_cancellation_token(token),
-            None => evaluator,
-        }
-    }
-
     /// Parses a query into oxigraph's form, ready to run on a dataset.
     pub fn prepare_query(
         &self,
         source: &Source,
         token: Option<CancellationToken>,
     ) -> Result<PreparedSparqlQuery> {
-        Ok(self.evaluator(token).for_query(self.parse_query(source)?))
+        Ok(evaluator(token, Fetch::NONE).for_query(self.parse_query(source)?))
     }
 
     /// Parses an update into oxigraph's form, ready to run on a store.
@@ -126,7 +173,7 @@ impl Settings {
         source: &Source,
         token: Option<CancellationToken>,
     ) -> Result<PreparedSparqlUpdate> {
-        Ok(self.evaluator(token).for_update(self.parse_update(source)?))
+        Ok(evaluator(token, Fetch::NONE).for_update(self.parse_update(source)?))
     }
 }
 
