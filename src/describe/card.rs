@@ -4,9 +4,58 @@
 #[allow(unused_imports)]
 use super::*;
 
+/// What the graph says of a resource, arranged for people: a card in the REPL
+/// ([`Description::card`]) and a page on the endpoint render the same one.
+#[derive(Debug, Clone)]
+pub struct Description {
+    pub node: NamedNode,
+    /// Its label (or title), when it has one.
+    pub title: Option<String>,
+    pub sections: Vec<Section>,
+}
+
+/// A part of a description: the resource itself, its figure, its relations, what points to it.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// None for the first, which says what the resource is.
+    pub heading: Option<String>,
+    /// Relations, one predicate a field, several values each (else one value a line).
+    pub lists: bool,
+    pub fields: Vec<Field>,
+}
+
+/// A label and its values; `more` says how many values were left out and the query that
+/// lists them all.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub label: String,
+    /// The predicate, for a relation.
+    pub predicate: Option<NamedNode>,
+    pub values: Vec<Value>,
+    pub more: Option<(u64, String)>,
+}
+
+/// A value as shown: a term with the label of the resource it names, a passage quoted from a
+/// source, or words of ffkg's own (a figure's bounds).
+#[derive(Debug, Clone)]
+pub enum Value {
+    Term(Term, Option<String>),
+    Quote(String),
+    Text(String),
+}
+
+/// Values a relation shows, out and in.
+const OUT_SHOWN: usize = 20;
+const IN_SHOWN: usize = 8;
+
 impl Lookup<'_> {
     /// A card of `node`, wrapped to `width` columns.
     pub fn card(&self, node: &NamedNode, width: usize) -> Result<String> {
+        Ok(self.describe(node)?.card(width, &self.settings.prefixes))
+    }
+
+    /// What the graph says of `node`; an error when nothing mentions it.
+    pub fn describe(&self, node: &NamedNode) -> Result<Description> {
         let prefixes = &self.settings.prefixes;
         let iri = node.as_str();
         let out = self.rows(&format!(
@@ -27,29 +76,20 @@ impl Lookup<'_> {
             )));
         }
         let out = Relations::from_rows(&out);
-        let mut card = Card::new(width);
-
         let title = out
             .first_literal(&format!("{RDFS}label"))
             .or_else(|| out.first_literal(&format!("{SKOS}prefLabel")))
             .or_else(|| out.first_literal(&format!("{DCTERMS}title")));
-        let name = name_of(node, prefixes);
-        match &title {
-            Some(title) if *title != name => card.line(&format!("{name} — {title}")),
-            _ => card.line(&name),
-        }
-        if prefixes.shorten(iri).is_some() {
-            card.line(&format!("  <{iri}>"));
-        }
+        let mut sections = Vec::new();
         let mut shown: Vec<String> = vec![format!("{RDFS}label")];
-        card.field("type", &out.values(RDF_TYPE, prefixes).join(", "));
-        card.field(
-            "also called",
-            &out.values(&format!("{SKOS}altLabel"), prefixes).join(", "),
-        );
-        for comment in out.values(&format!("{RDFS}comment"), prefixes) {
-            card.field("comment", &comment);
+
+        let mut what = Section::new(None, false);
+        what.joined("type", self.most_specific_first(iri, out.terms(RDF_TYPE))?);
+        what.joined("also called", out.terms(&format!("{SKOS}altLabel")));
+        for comment in out.terms(&format!("{RDFS}comment")) {
+            what.joined("comment", vec![comment]);
         }
+        sections.push(what);
         shown.extend([
             RDF_TYPE.to_owned(),
             format!("{SKOS}altLabel"),
@@ -58,61 +98,32 @@ impl Lookup<'_> {
 
         if out.has(&format!("{FF}printedValue")) || out.has(&format!("{FF}quote")) {
             let is_figure = out.has(&format!("{FF}printedValue"));
-            card.blank();
-            card.line(if is_figure { "Figure" } else { "Source" });
+            let heading = if is_figure { "Figure" } else { "Source" };
+            let mut figure = Section::new(Some(heading.to_owned()), false);
             let ff = |local: &str| format!("{FF}{local}");
-            let one = |local: &str| out.values(&ff(local), prefixes).join(", ");
-            card.field("value", &one("printedValue"));
+            figure.joined("value", out.terms(&ff("printedValue")));
             if is_figure {
-                card.field("bounds", &bounds(&out, prefixes));
+                figure.joined("bounds", vec![Value::Text(bounds(&out, prefixes))]);
             }
-            for (label, local) in [
-                ("unit", "unit"),
-                ("measure", "measure"),
-                ("about", "about"),
-                ("as of", "asOf"),
-                ("from", "periodStart"),
-                ("to", "periodEnd"),
-                ("destination", "destination"),
-                ("group", "concernsGroup"),
-                ("source", "statedIn"),
-                ("reported in", "reportedIn"),
-                ("attributed to", "attributedTo"),
-                ("table", "inTable"),
-                ("row", "tableRow"),
-                ("column", "tableColumn"),
-                ("footnote", "footnote"),
-                ("row footnote", "rowFootnote"),
-            ] {
-                card.field(label, &one(local));
+            for (label, local) in FIGURE_FIELDS {
+                figure.joined(label, out.terms(&ff(local)));
             }
-            for quote in out.values(&ff("quote"), prefixes) {
-                card.field("quote", &format!("“{quote}”"));
+            for quote in out.terms(&ff("quote")) {
+                if let Value::Term(Term::Literal(quote), _) = quote {
+                    figure.joined("quote", vec![Value::Quote(quote.value().to_owned())]);
+                }
             }
+            sections.push(figure);
             shown.extend(
                 [
                     "printedValue",
                     "qualifier",
                     "lowerBound",
                     "upperBound",
-                    "unit",
-                    "measure",
-                    "about",
-                    "asOf",
-                    "periodStart",
-                    "periodEnd",
-                    "destination",
-                    "concernsGroup",
-                    "statedIn",
-                    "reportedIn",
-                    "attributedTo",
-                    "inTable",
-                    "tableRow",
-                    "tableColumn",
-                    "footnote",
-                    "rowFootnote",
                     "quote",
                 ]
+                .into_iter()
+                .chain(FIGURE_FIELDS.iter().map(|(_, local)| *local))
                 .map(ff),
             );
         }
@@ -123,60 +134,189 @@ impl Lookup<'_> {
             .filter(|p| !shown.contains(p) || (**p == format!("{RDFS}label") && out.count(p) > 1))
             .collect();
         if !rest.is_empty() {
-            card.blank();
-            card.line("Relations");
-            let labels: Vec<String> = rest.iter().map(|p| short(p, prefixes)).collect();
-            let pad = column(&labels);
-            for (predicate, label) in rest.iter().zip(&labels) {
-                let values = out.values(predicate, prefixes);
-                card.list(label, &values, 20, None, pad);
+            let mut relations = Section::new(Some("Relations".to_owned()), true);
+            for predicate in rest {
+                let values = out.terms(predicate);
+                let total = values.len() as u64;
+                relations.list(
+                    short(predicate, prefixes),
+                    NamedNode::new(predicate.as_str()).ok(),
+                    values,
+                    OUT_SHOWN,
+                    (total, None),
+                );
             }
+            sections.push(relations);
         }
 
         if !counts.is_empty() {
             let total: u64 = counts.iter().filter_map(|r| number(r.get(1))).sum();
-            card.blank();
-            card.line(&format!("Referenced by ({total})"));
-            let mut by_predicate: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+            let mut referenced = Section::new(Some(format!("Referenced by ({total})")), true);
+            let mut by_predicate: BTreeMap<String, Vec<(Term, Option<String>, String)>> =
+                BTreeMap::new();
             for row in &samples {
                 if let (Some(Some(subject)), Some(Some(Term::NamedNode(p)))) =
                     (row.first(), row.get(1))
                 {
                     let entry = by_predicate.entry(p.as_str().to_owned()).or_default();
-                    let shown = show(subject, label_of(row.get(2)), prefixes);
-                    if !entry.iter().any(|(s, _)| *s == shown) {
-                        entry.push((shown, sort_key(row.get(2), subject)));
+                    if !entry.iter().any(|(s, ..)| s == subject) {
+                        let label = label_of(row.get(2)).map(str::to_owned);
+                        entry.push((subject.clone(), label, sort_key(row.get(2), subject)));
                     }
                 }
             }
-            let labels: Vec<String> = counts
-                .iter()
-                .filter_map(|row| match row.first() {
-                    Some(Some(Term::NamedNode(p))) => {
-                        Some(format!("← {}", short(p.as_str(), prefixes)))
-                    }
-                    _ => None,
-                })
-                .collect();
-            let pad = column(&labels);
             for row in &counts {
                 let (Some(Some(Term::NamedNode(p))), Some(n)) = (row.first(), number(row.get(1)))
                 else {
                     continue;
                 };
                 let mut subjects = by_predicate.remove(p.as_str()).unwrap_or_default();
-                subjects.sort_by(|a, b| a.1.cmp(&b.1));
-                let values: Vec<String> = subjects.into_iter().map(|(s, _)| s).collect();
-                let label = format!("← {}", short(p.as_str(), prefixes));
+                subjects.sort_by(|a, b| a.2.cmp(&b.2));
+                let values = subjects
+                    .into_iter()
+                    .map(|(subject, label, _)| Value::Term(subject, label))
+                    .collect();
                 let query = format!(
                     "SELECT ?s WHERE {{ ?s {} {} }}",
                     short(p.as_str(), prefixes),
                     name_of(node, prefixes)
                 );
-                card.list(&label, &values, 8, Some((n, query)), pad);
+                referenced.list(
+                    format!("← {}", short(p.as_str(), prefixes)),
+                    Some(p.clone()),
+                    values,
+                    IN_SHOWN,
+                    (n, Some(query)),
+                );
+            }
+            sections.push(referenced);
+        }
+        Ok(Description {
+            node: node.clone(),
+            title,
+            sections,
+        })
+    }
+}
+
+impl Lookup<'_> {
+    /// A resource's types with the most specific first: a class before those it is a subclass
+    /// of (ff:Figure before qb:Observation, ff:Country before schema:Place), else as they were.
+    fn most_specific_first(&self, iri: &str, mut types: Vec<Value>) -> Result<Vec<Value>> {
+        let pairs = self.rows(&format!(
+            "SELECT ?a ?b WHERE {{ <{iri}> a ?a , ?b . ?a <{RDFS}subClassOf>+ ?b FILTER(?a != ?b) }}"
+        ))?;
+        let generality = |value: &Value| match value {
+            Value::Term(class, _) => pairs
+                .iter()
+                .filter(|row| row.get(1).and_then(Option::as_ref) == Some(class))
+                .count(),
+            _ => 0,
+        };
+        types.sort_by_cached_key(generality);
+        Ok(types)
+    }
+}
+
+/// A figure's fields after its value and bounds, as (label, local name in ff:).
+const FIGURE_FIELDS: [(&str, &str); 16] = [
+    ("unit", "unit"),
+    ("measure", "measure"),
+    ("about", "about"),
+    ("as of", "asOf"),
+    ("from", "periodStart"),
+    ("to", "periodEnd"),
+    ("destination", "destination"),
+    ("group", "concernsGroup"),
+    ("source", "statedIn"),
+    ("reported in", "reportedIn"),
+    ("attributed to", "attributedTo"),
+    ("table", "inTable"),
+    ("row", "tableRow"),
+    ("column", "tableColumn"),
+    ("footnote", "footnote"),
+    ("row footnote", "rowFootnote"),
+];
+
+impl Section {
+    fn new(heading: Option<String>, lists: bool) -> Self {
+        Self {
+            heading,
+            lists,
+            fields: Vec::new(),
+        }
+    }
+
+    /// A field whose values share a line (none: no field).
+    fn joined(&mut self, label: &str, values: Vec<Value>) {
+        if !values.is_empty() {
+            self.fields.push(Field {
+                label: label.to_owned(),
+                predicate: None,
+                values,
+                more: None,
+            });
+        }
+    }
+
+    /// A relation: its first `max` values, then how many more of `total` and the query that
+    /// lists them (if any).
+    fn list(
+        &mut self,
+        label: String,
+        predicate: Option<NamedNode>,
+        mut values: Vec<Value>,
+        max: usize,
+        (total, query): (u64, Option<String>),
+    ) {
+        values.truncate(max);
+        let more = total.saturating_sub(values.len() as u64);
+        self.fields.push(Field {
+            label,
+            predicate,
+            values,
+            more: (more > 0).then(|| (more, query.unwrap_or_default())),
+        });
+    }
+}
+
+impl Description {
+    /// The card's text, wrapped to `width` columns.
+    pub fn card(&self, width: usize, prefixes: &PrefixMap) -> String {
+        let mut card = Card::new(width);
+        let name = name_of(&self.node, prefixes);
+        match &self.title {
+            Some(title) if *title != name => card.line(&format!("{name} — {title}")),
+            _ => card.line(&name),
+        }
+        if prefixes.shorten(self.node.as_str()).is_some() {
+            card.line(&format!("  <{}>", self.node.as_str()));
+        }
+        for section in &self.sections {
+            if let Some(heading) = &section.heading {
+                card.blank();
+                card.line(heading);
+            }
+            let text = |value: &Value| match value {
+                Value::Term(term, label) => show(term, label.as_deref(), prefixes),
+                Value::Quote(quote) => format!("“{quote}”"),
+                Value::Text(text) => text.clone(),
+            };
+            if !section.lists {
+                for field in &section.fields {
+                    let values: Vec<String> = field.values.iter().map(text).collect();
+                    card.field(&field.label, &values.join(", "));
+                }
+                continue;
+            }
+            let labels: Vec<String> = section.fields.iter().map(|f| f.label.clone()).collect();
+            let pad = column(&labels);
+            for field in &section.fields {
+                let values: Vec<String> = field.values.iter().map(text).collect();
+                card.list(&field.label, &values, field.more.as_ref(), pad);
             }
         }
-        Ok(card.finish())
+        card.finish()
     }
 }
 
@@ -271,6 +411,18 @@ impl Relations {
             })
     }
 
+    fn terms(&self, predicate: &str) -> Vec<Value> {
+        self.values
+            .get(predicate)
+            .map(|values| {
+                values
+                    .iter()
+                    .map(|(term, label)| Value::Term(term.clone(), label.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn values(&self, predicate: &str, prefixes: &PrefixMap) -> Vec<String> {
         self.values
             .get(predicate)
@@ -359,31 +511,19 @@ impl Card {
         }
     }
 
-    /// Several values under one label, at most `max`; then how many more there are (of
-    /// `total` when given) and the query that lists them.
-    fn list(
-        &mut self,
-        label: &str,
-        values: &[String],
-        max: usize,
-        total: Option<(u64, String)>,
-        pad: usize,
-    ) {
-        let shown = &values[..values.len().min(max)];
-        for (i, value) in shown.iter().enumerate() {
+    /// Several values under one label, then how many more there are and the query that lists
+    /// them.
+    fn list(&mut self, label: &str, values: &[String], more: Option<&(u64, String)>, pad: usize) {
+        for (i, value) in values.iter().enumerate() {
             self.field_padded(if i == 0 { label } else { "" }, value, pad);
         }
-        let (total, query) = match total {
-            Some((n, query)) => (n, Some(query)),
-            None => (values.len() as u64, None),
-        };
-        let more = total.saturating_sub(shown.len() as u64);
-        if more > 0 {
-            let text = match query {
-                Some(query) => format!("… {more} more: {query}"),
-                None => format!("… {more} more"),
+        if let Some((more, query)) = more {
+            let text = if query.is_empty() {
+                format!("… {more} more")
+            } else {
+                format!("… {more} more: {query}")
             };
-            self.field_padded("", &text, pad);
+            self.field_padded(if values.is_empty() { label } else { "" }, &text, pad);
         }
     }
 

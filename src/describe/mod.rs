@@ -19,8 +19,8 @@ mod plan;
 mod queries;
 mod text;
 
-pub use card::name_of;
 use card::named;
+pub use card::{Description, Field, Section, Value, name_of};
 pub use plan::plan_tree;
 pub use queries::{find_query, schema_queries};
 pub use text::wrap;
@@ -265,6 +265,37 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         assert!(card.contains(&format!("“{first_words}")), "{card}");
+    }
+
+    #[test]
+    fn a_relation_lists_each_resource_once_and_the_most_specific_type_first() {
+        let (dataset, settings) = embedded();
+        let lookup = Lookup {
+            dataset: &dataset,
+            settings: &settings,
+            token: CancellationToken::new(),
+        };
+        // The Soufan Group publishes documents with two titles each.
+        let group = NamedNode::new_unchecked("https://w3id.org/ffkg/id/organization/soufan-group");
+        let description = lookup.describe(&group).expect("described");
+        for field in description.sections.iter().flat_map(|s| &s.fields) {
+            let terms: Vec<&Term> = field
+                .values
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Term(term, _) => Some(term),
+                    _ => None,
+                })
+                .collect();
+            let unique: std::collections::HashSet<&&Term> = terms.iter().collect();
+            assert_eq!(terms.len(), unique.len(), "{}: {terms:?}", field.label);
+        }
+        let types = &description.sections[0].fields[0];
+        assert_eq!(types.label, "type");
+        let Value::Term(Term::NamedNode(first), _) = &types.values[0] else {
+            panic!("{types:?}");
+        };
+        assert_eq!(first.as_str(), format!("{FF}ResearchOrganization"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod negotiate;
 mod pages;
 mod pool;
 pub mod protocol;
+mod resource;
 mod write;
 
 use crate::config::ServeConfig;

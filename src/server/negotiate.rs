@@ -77,6 +77,10 @@ fn quality(ranges: &[Range], media: &str) -> f32 {
 
 /// The best of `formats` for an Accept header; ties go to the earlier format.
 fn best(ranges: &[Range], formats: &[Format]) -> Option<Format> {
+    best_with_quality(ranges, formats).map(|(f, _)| f)
+}
+
+fn best_with_quality(ranges: &[Range], formats: &[Format]) -> Option<(Format, f32)> {
     let mut chosen: Option<(Format, f32)> = None;
     for format in formats {
         let q = media_types(*format)
@@ -87,7 +91,61 @@ fn best(ranges: &[Range], formats: &[Format]) -> Option<Format> {
             chosen = Some((*format, q));
         }
     }
-    chosen.map(|(f, _)| f)
+    chosen
+}
+
+/// What a dereferenced IRI is answered with: a page for people or the description's triples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    Html,
+    Rdf(Format),
+}
+
+/// The syntaxes a resource's description is published in, with the suffix of each.
+pub const DOCUMENTS: [(Document, &str); 5] = [
+    (Document::Html, "html"),
+    (Document::Rdf(Format::Turtle), "ttl"),
+    (Document::Rdf(Format::Ntriples), "nt"),
+    (Document::Rdf(Format::Jsonld), "jsonld"),
+    (Document::Rdf(Format::Rdfxml), "rdf"),
+];
+
+impl Document {
+    pub fn suffix(self) -> &'static str {
+        DOCUMENTS
+            .iter()
+            .find(|(d, _)| *d == self)
+            .map_or("html", |(_, suffix)| suffix)
+    }
+
+    pub fn from_suffix(suffix: &str) -> Option<Self> {
+        DOCUMENTS
+            .iter()
+            .find(|(_, s)| *s == suffix)
+            .map(|(d, _)| *d)
+    }
+}
+
+/// The document an Accept header asks for: HTML when a browser asks (or on a tie, as for
+/// `*/*`), else the RDF syntax it prefers; none when it accepts neither.
+pub fn document(accept: Option<&str>) -> Option<Document> {
+    let ranges = ranges(accept.filter(|a| !a.trim().is_empty()).unwrap_or("*/*"));
+    let html = ["text/html", "application/xhtml+xml"]
+        .iter()
+        .map(|m| quality(&ranges, m))
+        .fold(0.0, f32::max);
+    let rdf: Vec<Format> = DOCUMENTS
+        .iter()
+        .filter_map(|(d, _)| match d {
+            Document::Rdf(format) => Some(*format),
+            Document::Html => None,
+        })
+        .collect();
+    match best_with_quality(&ranges, &rdf) {
+        Some((format, q)) if q > html => Some(Document::Rdf(format)),
+        _ if html > 0.0 => Some(Document::Html),
+        _ => None,
+    }
 }
 
 /// The media types a format is known by (its own first).

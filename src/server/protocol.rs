@@ -6,7 +6,7 @@
 
 use super::http::{self, Params, failure, header, not_acceptable, text};
 use super::pool::Pool;
-use super::{assets, gsp, html, negotiate, pages, write};
+use super::{assets, gsp, html, negotiate, pages, resource, write};
 use crate::config::Limits;
 use crate::data::Dataset;
 use crate::engine::worker;
@@ -142,6 +142,9 @@ fn route(endpoint: &Endpoint, request: &mut Request<Body>) -> Response<Body> {
     }
     if gsp::owns(&path) {
         return gsp::handle(endpoint, request);
+    }
+    if resource::owns(&path) {
+        return resource::handle(endpoint, request);
     }
     match (method, path.as_str()) {
         (Method::GET, "/") => http::typed(

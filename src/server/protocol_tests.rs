@@ -76,6 +76,9 @@ const ASK: &str = "ASK { country:TUN a ff:Country }";
 #[path = "write_tests.rs"]
 mod write_tests;
 
+#[path = "resource_tests.rs"]
+mod resource_tests;
+
 #[test]
 fn a_get_query_answers_in_json_by_default() {
     let e = endpoint(Limits::default(), None);

@@ -1,0 +1,132 @@
+//! Dereferencing without sockets: the 303s, the documents and the pages.
+
+use super::*;
+use oxhttp::model::header::{LOCATION, VARY};
+use oxigraph::io::{RdfFormat, RdfParser};
+
+const RUSSIA: &str = "/id/figure/soufan-2017-rus-foreign-fighters";
+
+/// The status, the Location and Vary headers, and the body.
+fn fetch(
+    endpoint: &Endpoint,
+    method: Method,
+    target: &str,
+    accept: Option<&str>,
+) -> (StatusCode, Option<String>, Option<String>, String) {
+    let mut builder = Request::builder().method(method).uri(target);
+    if let Some(accept) = accept {
+        builder = builder.header(ACCEPT, accept);
+    }
+    let mut request = builder.body(Body::empty()).expect("request");
+    let response = handle(endpoint, &mut request);
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (location, vary) = (header(LOCATION), header(VARY));
+    let status = response.status();
+    let body = response.into_body().to_string().expect("UTF-8 body");
+    (status, location, vary, body)
+}
+
+#[test]
+fn the_iri_of_a_thing_answers_303_to_the_document_it_negotiates() {
+    let e = endpoint(Limits::default(), None);
+    let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    for (accept, suffix) in [
+        (None, "html"),
+        (Some(browser), "html"),
+        (Some("text/turtle"), "ttl"),
+        (Some("application/n-triples"), "nt"),
+        (Some("application/ld+json"), "jsonld"),
+        (Some("application/rdf+xml"), "rdf"),
+        (Some("text/turtle;q=0.5, application/ld+json"), "jsonld"),
+    ] {
+        let (status, location, vary, _) = fetch(&e, Method::GET, "/id/country/TUN", accept);
+        assert_eq!(status, StatusCode::SEE_OTHER, "{accept:?}");
+        assert_eq!(
+            location.as_deref(),
+            Some(&*format!("/id/country/TUN.{suffix}"))
+        );
+        assert_eq!(vary.as_deref(), Some("Accept"));
+    }
+    let (status, ..) = fetch(&e, Method::GET, "/id/country/TUN", Some("image/png"));
+    assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
+    let (status, ..) = fetch(&e, Method::POST, "/id/country/TUN", None);
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[test]
+fn every_document_holds_the_resources_relations_out_and_in() {
+    let e = endpoint(Limits::default(), None);
+    let iri = format!("https://w3id.org/ffkg{RUSSIA}");
+    let construct = format!(
+        "CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
+    );
+    let (status, _, expected) = get(
+        &e,
+        &format!("/sparql?{}", encoded(&construct)),
+        Some("application/n-triples"),
+    );
+    assert_eq!(status, StatusCode::OK);
+    let expected = expected.lines().filter(|l| !l.trim().is_empty()).count();
+    assert!(expected > 10, "{expected}");
+    for (suffix, format) in [
+        ("ttl", RdfFormat::Turtle),
+        ("nt", RdfFormat::NTriples),
+        (
+            "jsonld",
+            RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+        ),
+        ("rdf", RdfFormat::RdfXml),
+    ] {
+        let (status, _, _, body) = fetch(&e, Method::GET, &format!("{RUSSIA}.{suffix}"), None);
+        assert_eq!(status, StatusCode::OK, "{suffix}: {body}");
+        let triples = RdfParser::from_format(format)
+            .for_slice(body.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|e| panic!("{suffix} parses: {e}"));
+        assert_eq!(triples.len(), expected, "{suffix}");
+    }
+}
+
+#[test]
+fn a_figures_page_shows_its_value_source_quote_and_how_to_cite_it() {
+    let e = endpoint(Limits::default(), None);
+    let (status, _, _, page) = fetch(&e, Method::GET, &format!("{RUSSIA}.html"), None);
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        "<h1>Russia: foreign fighters (Soufan 2017 table)</h1>",
+        "<dd>3,417</dd>",
+        "<a href=\"/id/country/RUS\">Russia</a>",
+        "<blockquote>Russia 83 3,417 84",
+        "<h2>Cite this</h2>",
+        "Stated in Beyond the Caliphate",
+        "as of 2016-03",
+        "<a href=\"soufan-2017-rus-foreign-fighters.ttl\">Turtle</a>",
+        "<link rel=\"alternate\" type=\"text/turtle\"",
+    ] {
+        assert!(page.contains(expected), "{expected} in\n{page}");
+    }
+    // The most specific type comes first.
+    let types = page.split("<dt>type</dt>").nth(1).expect("types");
+    assert!(
+        types.find("ff:Figure") < types.find("qb:Observation"),
+        "{types}"
+    );
+}
+
+#[test]
+fn an_iri_the_graph_does_not_mention_is_404_with_a_search_link() {
+    let e = endpoint(Limits::default(), None);
+    for target in ["/id/country/XYZ", "/id/country/XYZ.ttl", "/id/nothing-here"] {
+        let (status, _, _, page) = fetch(&e, Method::GET, target, None);
+        assert_eq!(status, StatusCode::NOT_FOUND, "{target}");
+        assert!(page.contains("Search the labels for"), "{page}");
+    }
+}
