@@ -13,6 +13,7 @@ mod pages;
 mod pool;
 pub mod protocol;
 mod resource;
+mod vocabulary;
 mod write;
 
 use crate::config::ServeConfig;

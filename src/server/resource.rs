@@ -9,10 +9,11 @@ use super::html::escape;
 use super::http::{self, failure, header, text};
 use super::negotiate::{self, DOCUMENTS, Document};
 use super::protocol::{Endpoint, answer_query, on_worker};
+use super::vocabulary;
 use crate::describe::{Description, Lookup, Value, find_query};
 use crate::engine;
 use crate::output::format::Format;
-use crate::sparql::prefixes::PrefixMap;
+use crate::sparql::prefixes::{FF, PrefixMap};
 use crate::sparql::{Kind, Source};
 use oxhttp::model::header::{ACCEPT, LOCATION, VARY};
 use oxhttp::model::{Body, HeaderValue, Method, Request, Response, StatusCode};
@@ -24,7 +25,70 @@ pub const NAMESPACE: &str = "https://w3id.org/ffkg";
 
 /// True for the paths this module answers.
 pub fn owns(path: &str) -> bool {
-    path.starts_with("/id/")
+    let (stem, _) = split_suffix(path);
+    stem.starts_with("/id/") || vocabulary::of(stem).is_some()
+}
+
+/// What a path names: a resource of the graph, or one of the vocabularies it publishes as a
+/// whole document (the ontology, the measures).
+enum Target {
+    Resource(NamedNode),
+    Vocabulary(&'static vocabulary::Vocabulary),
+}
+
+impl Target {
+    fn of(stem: &str) -> Option<Self> {
+        if let Some(vocabulary) = vocabulary::of(stem) {
+            return Some(Self::Vocabulary(vocabulary));
+        }
+        NamedNode::new(format!("{NAMESPACE}{stem}"))
+            .ok()
+            .map(Self::Resource)
+    }
+
+    /// The query whose first row, if any, shows the target is in the graph.
+    fn probe(&self) -> String {
+        match self {
+            Self::Resource(node) => {
+                let iri = node.as_str();
+                format!(
+                    "SELECT ?p WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }} LIMIT 1"
+                )
+            }
+            Self::Vocabulary(v) => {
+                format!(
+                    "SELECT ?s WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }} LIMIT 1",
+                    v.graph
+                )
+            }
+        }
+    }
+
+    /// The triples of its document: a resource's relations out and in, a vocabulary's graph.
+    fn construct(&self) -> String {
+        match self {
+            Self::Resource(node) => {
+                let iri = node.as_str();
+                format!(
+                    "CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} \
+                     WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
+                )
+            }
+            Self::Vocabulary(v) => {
+                format!(
+                    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }}",
+                    v.graph
+                )
+            }
+        }
+    }
+
+    fn iri(&self) -> String {
+        match self {
+            Self::Resource(node) => node.as_str().to_owned(),
+            Self::Vocabulary(v) => v.iri.to_owned(),
+        }
+    }
 }
 
 pub fn handle(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
@@ -40,13 +104,13 @@ pub fn handle(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
         return response;
     }
     let path = request.uri().path();
-    let (resource, suffix) = split_suffix(path);
-    let Ok(node) = NamedNode::new(format!("{NAMESPACE}{resource}")) else {
+    let (stem, suffix) = split_suffix(path);
+    let Some(target) = Target::of(stem) else {
         return text(StatusCode::NOT_FOUND, "not an IRI of this graph");
     };
-    match exists(endpoint, &node) {
+    match exists(endpoint, &target) {
         Ok(true) => {}
-        Ok(false) => return not_found(&node, resource),
+        Ok(false) => return not_found(&target.iri(), stem),
         Err(response) => return *response,
     }
     let document = match suffix {
@@ -58,10 +122,10 @@ pub fn handle(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
                     "a resource is described in HTML, Turtle, N-Triples, JSON-LD or RDF/XML",
                 );
             };
-            // The IRI names a thing (a country, a figure), not a document: 303 to the
-            // document about it, as the W3C's Cool URIs recipe has it.
+            // The IRI names a thing (a country, a figure) or a vocabulary, not one document:
+            // 303 to the document in the syntax asked for, as the W3C's Cool URIs recipe has it.
             let mut response = http::empty(StatusCode::SEE_OTHER);
-            let location = format!("{resource}.{}", document.suffix());
+            let location = format!("{stem}.{}", document.suffix());
             if let Ok(value) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(LOCATION, value);
             }
@@ -71,9 +135,10 @@ pub fn handle(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
             return response;
         }
     };
-    match document {
-        Document::Html => page(endpoint, &node, resource),
-        Document::Rdf(format) => triples(endpoint, &node, format),
+    match (document, &target) {
+        (Document::Html, Target::Resource(node)) => page(endpoint, node, stem),
+        (Document::Html, Target::Vocabulary(v)) => vocabulary::page(endpoint, v),
+        (Document::Rdf(format), target) => triples(endpoint, &target.construct(), format),
     }
 }
 
@@ -87,30 +152,22 @@ fn split_suffix(path: &str) -> (&str, Option<Document>) {
     (path, None)
 }
 
-/// Whether the graph has any triple with `node` as subject or object.
-fn exists(endpoint: &Endpoint, node: &NamedNode) -> Result<bool, Box<Response<Body>>> {
-    let iri = node.as_str();
-    let query =
-        format!("SELECT ?p WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }} LIMIT 1");
+/// Whether the graph holds the target.
+fn exists(endpoint: &Endpoint, target: &Target) -> Result<bool, Box<Response<Body>>> {
+    let source = Source::new("resource", target.probe());
     on_worker(endpoint, |token| {
         let dataset = endpoint
             .dataset
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        let source = Source::new("resource", query);
         let rows = engine::select(&*dataset, &endpoint.settings, &source, &token)?;
         Ok(!rows.rows.is_empty())
     })
 }
 
-/// The resource's relations out and in, as triples in `format`.
-fn triples(endpoint: &Endpoint, node: &NamedNode, format: Format) -> Response<Body> {
-    let iri = node.as_str();
-    let query = format!(
-        "CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} \
-         WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
-    );
-    let source = Source::new("resource", query);
+/// The triples of a CONSTRUCT query, in `format`.
+fn triples(endpoint: &Endpoint, construct: &str, format: Format) -> Response<Body> {
+    let source = Source::new("resource", construct);
     match engine::prepare_as(&source, &endpoint.settings, Kind::Query) {
         Ok(statement) => answer_query(endpoint, statement, format),
         Err(e) => failure(&e),
@@ -140,9 +197,12 @@ fn page(endpoint: &Endpoint, node: &NamedNode, resource: &str) -> Response<Body>
     }
 }
 
-/// Where a link to `iri` goes: the graph's own resources on this endpoint, anything else where
-/// it is.
-fn href(iri: &str) -> String {
+/// Where a link to `iri` goes: the graph's own resources and vocabulary terms on this
+/// endpoint, anything else where it is.
+pub fn href(iri: &str) -> String {
+    if let Some(term) = iri.strip_prefix(FF) {
+        return format!("/ontology#{term}");
+    }
     match iri.strip_prefix(NAMESPACE) {
         Some(path) if owns(path) => path.to_owned(),
         _ => iri.to_owned(),
@@ -151,7 +211,7 @@ fn href(iri: &str) -> String {
 
 /// A value in HTML: a resource as a link named by its label (its prefixed name beside it), a
 /// literal as its text in its language.
-fn value_html(value: &Value, prefixes: &PrefixMap) -> String {
+pub fn value_html(value: &Value, prefixes: &PrefixMap) -> String {
     match value {
         Value::Term(Term::NamedNode(n), label) => {
             let name = prefixes
@@ -300,13 +360,13 @@ fn citation(description: &Description, title: &str) -> Option<String> {
     Some(cite)
 }
 
-fn encode(text: &str) -> String {
+pub fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// 404 for an IRI the graph does not mention, with a link that searches the labels for its
 /// last part.
-fn not_found(node: &NamedNode, resource: &str) -> Response<Body> {
+fn not_found(iri: &str, resource: &str) -> Response<Body> {
     let key = resource
         .rsplit('/')
         .next()
@@ -317,7 +377,7 @@ fn not_found(node: &NamedNode, resource: &str) -> Response<Body> {
         "<h1>Not in the graph</h1>\n<p>Nothing in the graph mentions <code>{}</code>.</p>\n\
          <p><a href=\"{}\">Search the labels for “{}”</a>, or <a href=\"/\">query the \
          graph</a>.</p>\n",
-        escape(node.as_str()),
+        escape(iri),
         escape(&search),
         escape(&key)
     );
@@ -328,7 +388,7 @@ fn not_found(node: &NamedNode, resource: &str) -> Response<Body> {
     )
 }
 
-fn wrap_page(title: &str, head: &str, body: &str) -> String {
+pub fn wrap_page(title: &str, head: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\

@@ -130,3 +130,61 @@ fn an_iri_the_graph_does_not_mention_is_404_with_a_search_link() {
         assert!(page.contains("Search the labels for"), "{page}");
     }
 }
+
+#[test]
+fn the_ontology_and_the_measures_are_published_as_documents() {
+    let e = endpoint(Limits::default(), None);
+    let (status, location, ..) = fetch(&e, Method::GET, "/ontology", Some("text/turtle"));
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/ontology.ttl"));
+    let (status, _, expected) = get(
+        &e,
+        &format!(
+            "/sparql?{}",
+            encoded("SELECT (COUNT(*) AS ?n) WHERE { GRAPH graph:ontology { ?s ?p ?o } }")
+        ),
+        Some("text/csv"),
+    );
+    assert_eq!(status, StatusCode::OK);
+    let expected: usize = expected
+        .lines()
+        .nth(1)
+        .expect("a count")
+        .trim()
+        .parse()
+        .expect("n");
+    let (status, _, _, turtle) = fetch(&e, Method::GET, "/ontology.ttl", None);
+    assert_eq!(status, StatusCode::OK);
+    let triples = RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(turtle.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .expect("the ontology's Turtle parses");
+    assert_eq!(triples.len(), expected);
+
+    let (status, _, _, page) = fetch(&e, Method::GET, "/ontology.html", None);
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        "<h1>ffkg ontology</h1>",
+        "<h2 id=\"classes\">Classes</h2>",
+        "<h2 id=\"object-properties\">Object properties</h2>",
+        "<h3 id=\"Figure\">figure <small><code>ff:Figure</code></small></h3>",
+        // A domain given as a union of classes.
+        "<a href=\"/ontology#Figure\">figure</a> <small>ff:Figure</small> or ",
+        "<a href=\"https://schema.org/Article\">schema:Article</a>",
+    ] {
+        assert!(page.contains(expected), "{expected}");
+    }
+    let (status, _, _, page) = fetch(&e, Method::GET, "/measures.html", None);
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<h2 id=\"measures\">Measures</h2>"), "{page}");
+    assert!(
+        page.contains("<h3 id=\"foreign-fighters\">foreign fighters"),
+        "{page}"
+    );
+    // A resource's page links the terms it uses to the ontology's page.
+    let (_, _, _, figure) = fetch(&e, Method::GET, &format!("{RUSSIA}.html"), None);
+    assert!(
+        figure.contains("<a href=\"/ontology#Figure\">figure</a>"),
+        "{figure}"
+    );
+}
