@@ -14,6 +14,7 @@ mod pool;
 pub mod protocol;
 mod resource;
 mod vocabulary;
+mod void;
 mod write;
 
 use crate::config::ServeConfig;

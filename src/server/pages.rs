@@ -43,6 +43,9 @@ pub fn service_description(
     prefixes: &PrefixMap,
 ) -> Result<Vec<u8>> {
     let url = described.url;
+    // The default dataset is the one /.well-known/void describes, under the same IRI.
+    let base = url.strip_suffix("/sparql").unwrap_or(url);
+    let dataset = format!("{base}{}#dataset", super::void::PATH);
     let languages = if described.writable {
         "sd:SPARQL10Query, sd:SPARQL11Query, sd:SPARQL11Update"
     } else {
@@ -79,7 +82,8 @@ pub fn service_description(
            sd:resultFormat {formats} ;\n\
            {feature}\
            dcterms:title \"{title}\"@en ;\n\
-           sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .\n"
+           sd:defaultDataset <{dataset}> .\n\
+         <{dataset}> a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] .\n"
     );
     let quads = RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(turtle.as_bytes())

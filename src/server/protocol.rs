@@ -6,7 +6,7 @@
 
 use super::http::{self, Params, failure, header, not_acceptable, text};
 use super::pool::Pool;
-use super::{assets, gsp, html, negotiate, pages, resource, write};
+use super::{assets, gsp, html, negotiate, pages, resource, void, write};
 use crate::config::Limits;
 use crate::data::Dataset;
 use crate::engine::worker;
@@ -145,6 +145,14 @@ fn route(endpoint: &Endpoint, request: &mut Request<Body>) -> Response<Body> {
     }
     if resource::owns(&path) {
         return resource::handle(endpoint, request);
+    }
+    if method == Method::GET || method == Method::HEAD {
+        if path == void::PATH {
+            return void::handle(endpoint, request);
+        }
+        if let Some(format) = void::dump_format(&path) {
+            return void::dump(endpoint, format);
+        }
     }
     match (method, path.as_str()) {
         (Method::GET, "/") => http::typed(

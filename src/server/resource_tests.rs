@@ -3,6 +3,7 @@
 use super::*;
 use oxhttp::model::header::{LOCATION, VARY};
 use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::Term;
 
 const RUSSIA: &str = "/id/figure/soufan-2017-rus-foreign-fighters";
 
@@ -186,5 +187,92 @@ fn the_ontology_and_the_measures_are_published_as_documents() {
     assert!(
         figure.contains("<a href=\"/ontology#Figure\">figure</a>"),
         "{figure}"
+    );
+}
+
+#[test]
+fn the_void_description_counts_what_the_dumps_hold() {
+    let e = endpoint(Limits::default(), None);
+    let (status, _, _, turtle) = fetch(&e, Method::GET, "/.well-known/void", None);
+    assert_eq!(status, StatusCode::OK);
+    let void = RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(turtle.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .expect("VoID parses");
+    let object = |predicate: &str| -> Vec<String> {
+        void.iter()
+            .filter(|q| q.predicate.as_str() == format!("http://rdfs.org/ns/void#{predicate}"))
+            .map(|q| match &q.object {
+                Term::Literal(l) => l.value().to_owned(),
+                other => other.to_string(),
+            })
+            .collect()
+    };
+    let (_, _, _, nt) = fetch(&e, Method::GET, "/dump.nt", None);
+    let dumped = RdfParser::from_format(RdfFormat::NTriples)
+        .for_slice(nt.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .expect("the N-Triples dump parses");
+    assert_eq!(object("triples").first(), Some(&dumped.len().to_string()));
+    assert_eq!(object("uriSpace"), ["https://w3id.org/ffkg/id/"]);
+    assert_eq!(object("sparqlEndpoint"), ["<http://localhost/sparql>"]);
+    // A class partition: the countries, as many as the dump types so.
+    let countries = dumped
+        .iter()
+        .filter(|q| {
+            q.predicate.as_str() == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+                && q.object.to_string() == "<https://w3id.org/ffkg/ontology#Country>"
+        })
+        .count();
+    let partition = void
+        .iter()
+        .find(|q| q.object.to_string() == "<https://w3id.org/ffkg/ontology#Country>")
+        .map(|q| q.subject.clone())
+        .expect("a partition for ff:Country");
+    let entities = void
+        .iter()
+        .find(|q| q.subject == partition && q.predicate.as_str().ends_with("#entities"))
+        .map(|q| q.object.to_string());
+    assert_eq!(
+        entities,
+        Some(format!(
+            "\"{countries}\"^^<http://www.w3.org/2001/XMLSchema#integer>"
+        ))
+    );
+    // Five sources, a licence, and a distribution per dump syntax, each of which parses.
+    assert_eq!(
+        void.iter()
+            .filter(|q| q.predicate.as_str() == "http://purl.org/dc/terms/source")
+            .count(),
+        5
+    );
+    let dumps = object("dataDump");
+    assert_eq!(dumps.len(), 6);
+    for (suffix, format) in [
+        ("nq", RdfFormat::NQuads),
+        ("trig", RdfFormat::TriG),
+        ("ttl", RdfFormat::Turtle),
+        (
+            "jsonld",
+            RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+        ),
+        ("rdf", RdfFormat::RdfXml),
+    ] {
+        assert!(dumps.contains(&format!("<http://localhost/dump.{suffix}>")));
+        let (status, _, _, body) = fetch(&e, Method::GET, &format!("/dump.{suffix}"), None);
+        assert_eq!(status, StatusCode::OK);
+        let quads = RdfParser::from_format(format)
+            .for_slice(body.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|e| panic!("dump.{suffix} parses: {e}"));
+        assert!(quads.len() >= dumped.len(), "{suffix}: {}", quads.len());
+    }
+    // The service description names the same dataset.
+    let (_, _, _, sd) = fetch(&e, Method::GET, "/sparql", Some("text/turtle"));
+    assert!(
+        sd.contains("<http://localhost/.well-known/void#dataset>"),
+        "{sd}"
     );
 }
