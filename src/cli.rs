@@ -51,6 +51,10 @@ pub enum Command {
     /// Listens on loopback unless --bind says otherwise. Every request is bounded: a query
     /// timeout, a pool of query workers with a queue, a body limit and a response limit.
     Serve(ServeCmd),
+    /// Write the graph as a static linked-data site: a page and the triples of every resource,
+    /// the ontology's and the measures' pages, the VoID description, full dumps, a sitemap and
+    /// the redirect rules w3id.org needs (.htaccess), for any static host.
+    Publish(PublishCmd),
     /// Write the embedded graph, or a store, in an RDF syntax.
     ///
     /// N-Quads and TriG keep the named graphs (one per embedded file) next to the default graph;
@@ -211,6 +215,19 @@ pub struct UpdateCmd {
     /// The updates in the order they were given (filled in after parsing).
     #[arg(skip)]
     pub sources: Vec<SourceArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishCmd {
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+    /// The directory to write the site into (created; files already there are replaced).
+    #[arg(long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// The URL the site will be served at (its root, as https://example.org/ffkg), for the
+    /// sitemap, the VoID description and the w3id.org redirect rules.
+    #[arg(long = "site-url", value_name = "URL")]
+    pub site_url: String,
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,7 @@ pub enum Config {
     Queries { long: bool },
     Repl(ReplConfig),
     Serve(ServeConfig),
+    Publish(PublishConfig),
     Completions(clap_complete::Shell),
     Man,
 }
@@ -108,6 +109,15 @@ pub struct CheckConfig {
     /// None: the text report; otherwise a SHACL validation report in this RDF syntax.
     pub format: Option<Format>,
     pub output: Option<PathBuf>,
+}
+
+/// `ffkg publish`: the dataset, where the site goes and where it will be served.
+#[derive(Debug, Clone)]
+pub struct PublishConfig {
+    pub dataset: DatasetChoice,
+    pub out: std::path::PathBuf,
+    /// Where the site will be served, without a trailing slash.
+    pub site_url: String,
 }
 
 /// `ffkg serve`: the dataset and every limit of the endpoint.
@@ -267,6 +277,11 @@ impl Config {
                 cors: cmd.cors,
                 allow_service: cmd.allow_service,
                 allow_load: cmd.allow_load,
+            }),
+            Some(Command::Publish(cmd)) => Self::Publish(PublishConfig {
+                dataset: dataset_choice(&cmd.dataset, Reasoning::Owl)?,
+                out: cmd.out,
+                site_url: cmd.site_url.trim_end_matches('/').to_owned(),
             }),
             Some(Command::Repl(cmd)) => Self::Repl(repl(&cmd)?),
             None => Self::Repl(repl(&cli::ReplCmd::default())?),

@@ -21,6 +21,7 @@ pub fn run(config: Config) -> anyhow::Result<ExitStatus> {
         Config::Queries { long } => check::queries(long),
         Config::Repl(config) => crate::repl::run(config),
         Config::Serve(config) => crate::server::run(config),
+        Config::Publish(config) => crate::server::publish::run(config),
         Config::Completions(shell) => shell_files(|out| Cli::write_completions(shell, out)),
         Config::Man => shell_files(Cli::write_man_page),
     }

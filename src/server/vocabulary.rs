@@ -7,8 +7,8 @@
 
 use super::html::escape;
 use super::http::{self};
+use super::page::{Site, value_html, wrap_page};
 use super::protocol::{Endpoint, on_worker};
-use super::resource::{value_html, wrap_page};
 use crate::describe::Value;
 use crate::engine;
 use crate::sparql::Source;
@@ -29,7 +29,7 @@ pub struct Vocabulary {
     pub graph: &'static str,
 }
 
-const VOCABULARIES: [Vocabulary; 2] = [
+pub const VOCABULARIES: [Vocabulary; 2] = [
     Vocabulary {
         path: "/ontology",
         iri: "https://w3id.org/ffkg/ontology",
@@ -113,25 +113,48 @@ impl Statements {
     }
 }
 
-/// The vocabulary's page.
-pub fn page(endpoint: &Endpoint, vocabulary: &Vocabulary) -> Response<Body> {
-    let query = format!(
+/// The query whose rows [`document`] is made from: the vocabulary's triples, each object with
+/// its label.
+pub fn query(vocabulary: &Vocabulary) -> String {
+    format!(
         "SELECT ?s ?p ?o ?label WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} \
          OPTIONAL {{ ?o <{RDFS}label> ?label }} }}",
         vocabulary.graph
-    );
+    )
+}
+
+/// The vocabulary's page on the endpoint.
+pub fn page(endpoint: &Endpoint, vocabulary: &Vocabulary) -> Response<Body> {
     let rows = on_worker(endpoint, |token| {
         let dataset = endpoint
             .dataset
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        let source = Source::new(vocabulary.path, query);
+        let source = Source::new(vocabulary.path, query(vocabulary));
         engine::select(&*dataset, &endpoint.settings, &source, &token)
     });
-    let rows = match rows {
-        Ok(rows) => rows.rows,
-        Err(response) => return *response,
-    };
+    match rows {
+        Ok(rows) => http::typed(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            document(
+                vocabulary,
+                &rows.rows,
+                &endpoint.settings.prefixes,
+                Site::Served,
+            ),
+        ),
+        Err(response) => *response,
+    }
+}
+
+/// The vocabulary's page, from the rows of its [`query`].
+pub fn document(
+    vocabulary: &Vocabulary,
+    rows: &[Vec<Option<Term>>],
+    prefixes: &PrefixMap,
+    site: Site,
+) -> String {
     let mut named: BTreeMap<String, Statements> = BTreeMap::new();
     let mut blank: HashMap<BlankNode, Statements> = HashMap::new();
     for row in rows {
@@ -153,18 +176,16 @@ pub fn page(endpoint: &Endpoint, vocabulary: &Vocabulary) -> Response<Body> {
     }
     let view = View {
         blank: &blank,
-        prefixes: &endpoint.settings.prefixes,
+        prefixes,
+        site,
     };
-    http::typed(
-        StatusCode::OK,
-        "text/html; charset=utf-8",
-        view.render(vocabulary, &named),
-    )
+    view.render(vocabulary, &named)
 }
 
 struct View<'a> {
     blank: &'a HashMap<BlankNode, Statements>,
     prefixes: &'a PrefixMap,
+    site: Site,
 }
 
 impl View<'_> {
@@ -245,7 +266,7 @@ impl View<'_> {
                 body.push_str(&self.term(iri, statements));
             }
         }
-        wrap_page(title, "", &body)
+        wrap_page(title, "", &body, self.site)
     }
 
     /// One term: a heading with its anchor (its local name), its comment, the rest as a list.
@@ -318,6 +339,7 @@ impl View<'_> {
         value_html(
             &Value::Term(term.clone(), label.map(str::to_owned)),
             self.prefixes,
+            self.site,
         )
     }
 

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::output::format::Format;
 use crate::output::sink::Buffer;
 use crate::sparql::Source;
-use crate::sparql::prefixes::{FF, GRAPH, ID};
+use crate::sparql::prefixes::{FF, GRAPH, ID, PrefixMap};
 use oxhttp::model::header::{ACCEPT, VARY};
 use oxhttp::model::{Body, HeaderValue, Request, Response};
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -26,7 +26,7 @@ use std::sync::PoisonError;
 pub const PATH: &str = "/.well-known/void";
 
 /// The dump syntaxes, by the suffix of `/dump.EXT`.
-const DUMPS: [(&str, Format); 6] = [
+pub const DUMPS: [(&str, Format); 6] = [
     ("nq", Format::Nquads),
     ("trig", Format::Trig),
     ("ttl", Format::Turtle),
@@ -86,13 +86,18 @@ pub fn handle(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
             let source = Source::new(PATH, query);
             Ok(engine::select(&*dataset, &endpoint.settings, &source, &token)?.rows)
         };
-        describe(&base, endpoint.about.embedded, &rows)
+        describe(
+            &base,
+            Some(&format!("{base}/sparql")),
+            endpoint.about.embedded,
+            &rows,
+        )
     });
     let turtle = match turtle {
         Ok(turtle) => turtle,
         Err(response) => return *response,
     };
-    let mut response = match serialize(&turtle, format, endpoint) {
+    let mut response = match serialize(&turtle, format, &endpoint.settings.prefixes) {
         Ok(bytes) => http::negotiated(format, bytes),
         Err(e) => failure(&e),
     };
@@ -102,9 +107,11 @@ pub fn handle(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
     response
 }
 
-/// The description as Turtle, from the answers of `rows` to its queries.
-fn describe(
+/// The description as Turtle, from the answers of `rows` to its queries: of the data at
+/// `base` (its dumps under it), queried at `endpoint` if there is one.
+pub fn describe(
     base: &str,
+    endpoint: Option<&str>,
     embedded: bool,
     rows: &dyn Fn(String) -> Result<Vec<Vec<Option<Term>>>>,
 ) -> Result<String> {
@@ -165,7 +172,6 @@ fn describe(
         t,
         "{dataset} a void:Dataset , dcat:Dataset ;\n\
          dcterms:title {} ;\n\
-         void:sparqlEndpoint <{base}/sparql> ;\n\
          void:uriSpace \"{ID}\" ;\n\
          void:triples {triples} ; void:entities {entities} ;\n\
          void:distinctSubjects {subjects} ; void:distinctObjects {objects} ;\n\
@@ -174,6 +180,9 @@ fn describe(
         Literal::new_language_tagged_literal_unchecked(title, "en"),
         classes.len(),
     );
+    if let Some(endpoint) = endpoint {
+        let _ = writeln!(t, "void:sparqlEndpoint <{endpoint}> ;");
+    }
     if embedded {
         let _ = writeln!(
             t,
@@ -242,11 +251,11 @@ fn describe(
 }
 
 /// The Turtle re-written in `format`, with the endpoint's prefixes.
-fn serialize(turtle: &str, format: Format, endpoint: &Endpoint) -> Result<Vec<u8>> {
+pub fn serialize(turtle: &str, format: Format, prefixes: &PrefixMap) -> Result<Vec<u8>> {
     let quads = RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(turtle.as_bytes())
         .map(|q| q.map_err(|e| Error::usage(format!("VoID description: {e}"))));
-    let mut prefixes = endpoint.settings.prefixes.clone();
+    let mut prefixes = prefixes.clone();
     prefixes.insert("void", "http://rdfs.org/ns/void#");
     prefixes.insert("dcat", "http://www.w3.org/ns/dcat#");
     let mut out = Vec::new();
