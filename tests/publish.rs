@@ -100,6 +100,29 @@ fn the_site_has_every_page_and_every_internal_link_resolves() {
             }
         }
     }
+    // Valid HTML: HTML Tidy reports neither an error nor a warning on any page.
+    let tidy = Command::new("tidy").arg("-v").output();
+    if tidy.is_ok_and(|o| o.status.success()) {
+        for page in &pages {
+            let output = Command::new("tidy")
+                .args(["-q", "-e"])
+                .arg(page)
+                .output()
+                .expect("tidy runs");
+            assert!(
+                output.status.success(),
+                "{}: {}",
+                page.display(),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "HTML Tidy is missing (Debian: tidy)"
+        );
+        eprintln!("skipping the HTML check: no tidy (Debian: tidy)");
+    }
     let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).expect("sitemap");
     assert_eq!(
         sitemap.matches("<loc>https://example.org/ffkg/").count(),
