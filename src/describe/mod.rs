@@ -15,12 +15,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 mod card;
+mod compare;
 mod plan;
 mod queries;
 mod text;
 
 use card::named;
 pub use card::{Description, Field, Section, Value, name_of};
+pub use compare::Compared;
 pub use plan::plan_tree;
 pub use queries::{find_query, schema_queries};
 pub use text::wrap;

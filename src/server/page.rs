@@ -4,7 +4,7 @@
 
 use super::html::escape;
 use super::negotiate::{DOCUMENTS, Document};
-use crate::describe::{Description, Value};
+use crate::describe::{Compared, Description, Value};
 use crate::output::format::Format;
 use crate::sparql::prefixes::{FF, PrefixMap};
 use oxigraph::model::Term;
@@ -70,9 +70,10 @@ pub fn value_html(value: &Value, prefixes: &PrefixMap, site: Site) -> String {
     }
 }
 
-/// The page of a resource.
+/// The page of a resource; a country's has its figures `compared` source by source.
 pub fn render(
     description: &Description,
+    compared: &[Compared],
     resource: &str,
     prefixes: &PrefixMap,
     site: Site,
@@ -119,6 +120,9 @@ pub fn render(
             }
         }
         body.push_str("</dl>\n");
+    }
+    if !compared.is_empty() {
+        body.push_str(&comparison(compared, &title, site));
     }
     if let Some(cite) = citation(description, &title) {
         body.push_str(&format!(
@@ -211,9 +215,124 @@ pub fn wrap_page(title: &str, head: &str, body: &str, site: Site) -> String {
          padding:0 1rem;line-height:1.45}}dt{{font-weight:600;margin-top:.6rem}}\
          dd{{margin-left:1.5rem}}small{{color:#555}}code{{overflow-wrap:anywhere}}\
          blockquote{{margin:.25rem 0;padding-left:.75rem;border-left:3px solid #999}}\
-         nav a{{margin-right:1rem}}</style>\n</head>\n<body>\n\
+         nav a{{margin-right:1rem}}table{{border-collapse:collapse}}\
+         th,td{{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;\
+         vertical-align:top}}figure{{margin:1rem 0;overflow-x:auto}}\
+         svg text{{font:12px system-ui,sans-serif}}</style>\n</head>\n<body>\n\
          <nav>{nav}</nav>\n<main>\n{body}</main>\n\
          </body>\n</html>\n",
         escape(title)
     )
+}
+
+/// A document as a link named by its label.
+fn document_link(
+    (node, label): &(oxigraph::model::NamedNode, Option<String>),
+    site: Site,
+) -> String {
+    format!(
+        "<a href=\"{}\">{}</a>",
+        escape(&href(node.as_str(), site)),
+        escape(label.as_deref().unwrap_or(node.as_str()))
+    )
+}
+
+/// The compare-sources view: a bar chart of the figures' bounds and the table of them.
+fn comparison(compared: &[Compared], country: &str, site: Site) -> String {
+    let heading = format!("Foreign fighters from {country}, source by source");
+    let mut html = format!(
+        "<h2 id=\"compare-sources\">{}</h2>\n{}",
+        escape(&heading),
+        chart(compared, &heading)
+    );
+    html.push_str(
+        "<table>\n<thead><tr><th scope=\"col\">value</th><th scope=\"col\">about</th>\
+         <th scope=\"col\">as of</th><th scope=\"col\">stated in</th>\
+         <th scope=\"col\">reported in</th><th scope=\"col\">credited to</th></tr></thead>\n<tbody>\n",
+    );
+    for figure in compared {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            escape(&figure.value),
+            escape(&figure.about),
+            escape(figure.as_of.as_deref().unwrap_or("")),
+            document_link(&figure.stated_in, site),
+            figure
+                .reported_in
+                .as_ref()
+                .map(|d| document_link(d, site))
+                .unwrap_or_default(),
+            escape(figure.credited.as_deref().unwrap_or("")),
+        ));
+    }
+    html.push_str("</tbody>\n</table>\n");
+    html
+}
+
+/// A horizontal bar per figure, as long as its lower bound, with a lighter part up to its upper
+/// bound; a figure without bounds gets its printed value only. Plain SVG with a title, so it
+/// needs no script and reads out as an image with a description.
+fn chart(compared: &[Compared], heading: &str) -> String {
+    const LABEL: f64 = 310.0;
+    const BARS: f64 = 360.0;
+    const ROW: f64 = 24.0;
+    let largest = compared
+        .iter()
+        .filter_map(|f| f.upper.or(f.lower))
+        .fold(0.0_f64, f64::max);
+    if largest <= 0.0 {
+        return String::new();
+    }
+    let scale = |v: f64| v / largest * BARS;
+    let height = ROW * compared.len() as f64 + 8.0;
+    let width = LABEL + BARS + 120.0;
+    let mut svg = format!(
+        "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" \
+         aria-label=\"{title}\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\">\n<title>{title}</title>\n",
+        title = escape(heading)
+    );
+    for (i, figure) in compared.iter().enumerate() {
+        let y = ROW * i as f64 + 4.0;
+        let source = figure
+            .stated_in
+            .1
+            .as_deref()
+            .unwrap_or(figure.stated_in.0.as_str());
+        let short: String = if source.chars().count() > 34 {
+            source.chars().take(33).collect::<String>() + "…"
+        } else {
+            source.to_owned()
+        };
+        let label = match &figure.as_of {
+            Some(date) => format!("{short} ({date})"),
+            None => short,
+        };
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+            LABEL - 8.0,
+            y + 14.0,
+            escape(&label)
+        ));
+        let lower = figure.lower.map_or(0.0, scale);
+        let upper = figure.upper.map_or(lower, scale);
+        if upper > lower {
+            svg.push_str(&format!(
+                "<rect x=\"{LABEL}\" y=\"{y:.1}\" width=\"{upper:.1}\" height=\"18\" fill=\"#b8c7e0\"/>\n"
+            ));
+        }
+        if lower > 0.0 {
+            svg.push_str(&format!(
+                "<rect x=\"{LABEL}\" y=\"{y:.1}\" width=\"{lower:.1}\" height=\"18\" fill=\"#3a6ab0\"/>\n"
+            ));
+        }
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>\n",
+            LABEL + upper.max(lower) + 6.0,
+            y + 14.0,
+            escape(&figure.value)
+        ));
+    }
+    svg.push_str("</svg>\n<figcaption>Dark: the lower bound; light: up to the upper bound.</figcaption>\n</figure>\n");
+    svg
 }

@@ -66,7 +66,8 @@ impl Publisher<'_> {
                 continue;
             };
             let description = self.lookup().describe(node)?;
-            let page = render(&description, &path, &prefixes, Site::Static);
+            let compared = self.lookup().compare_sources(node)?;
+            let page = render(&description, &compared, &path, &prefixes, Site::Static);
             self.page(&path, &page)?;
             let iri = node.as_str();
             self.documents(

@@ -182,14 +182,15 @@ fn page(endpoint: &Endpoint, node: &NamedNode, resource: &str) -> Response<Body>
             settings: &endpoint.settings,
             token,
         };
-        lookup.describe(node)
+        Ok((lookup.describe(node)?, lookup.compare_sources(node)?))
     });
     match described {
-        Ok(description) => http::typed(
+        Ok((description, compared)) => http::typed(
             StatusCode::OK,
             "text/html; charset=utf-8",
             render(
                 &description,
+                &compared,
                 resource,
                 &endpoint.settings.prefixes,
                 Site::Served,

@@ -276,3 +276,35 @@ fn the_void_description_counts_what_the_dumps_hold() {
         "{sd}"
     );
 }
+
+#[test]
+fn a_countrys_page_compares_its_figures_source_by_source() {
+    let e = endpoint(Limits::default(), None);
+    let query = crate::library::find("compare-sources").expect("the library query");
+    let bound = crate::library::bind(
+        query.text,
+        &[("country".to_owned(), "RUS".to_owned())],
+        &e.settings.prefixes,
+    )
+    .expect("bound");
+    let (_, _, csv) = get(
+        &e,
+        &format!("/sparql?{}", encoded(&bound)),
+        Some("text/csv"),
+    );
+    let expected = csv.lines().count() - 1;
+    assert!(expected >= 2, "{csv}");
+    let (status, _, _, page) = fetch(&e, Method::GET, "/id/country/RUS.html", None);
+    assert_eq!(status, StatusCode::OK);
+    let view = page
+        .split("<h2 id=\"compare-sources\">Foreign fighters from Russia, source by source</h2>")
+        .nth(1)
+        .expect("the compare-sources view");
+    let table = view.split("</table>").next().expect("its table");
+    assert_eq!(table.matches("<tr><td>").count(), expected, "{table}");
+    assert!(view.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""));
+    assert!(table.contains("<td>3,417</td>"), "{table}");
+    // Not a country: no comparison.
+    let (_, _, _, figure) = fetch(&e, Method::GET, &format!("{RUSSIA}.html"), None);
+    assert!(!figure.contains("compare-sources"));
+}
