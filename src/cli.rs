@@ -121,6 +121,9 @@ pub struct RunArgs {
     /// Base IRI for relative IRIs in queries.
     #[arg(long = "base", value_name = "IRI")]
     pub base: Option<String>,
+    /// No warnings about names the graph does not use (`ff:abot`: did you mean ff:about?).
+    #[arg(long = "quiet", short = 'q')]
+    pub quiet: bool,
 }
 
 /// Where results go.

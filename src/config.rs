@@ -261,6 +261,7 @@ impl Config {
                     prefixes: PrefixMap::default(),
                     base_iri: cmd.base.clone(),
                     timeout: Some(cmd.timeout),
+                    lint: false,
                 },
                 bind: cmd.bind,
                 limits: Limits {
@@ -334,6 +335,7 @@ pub fn settings(run: &RunArgs) -> Settings {
         prefixes: PrefixMap::default(),
         base_iri: run.base.clone(),
         timeout: run.timeout,
+        lint: !run.quiet,
     }
 }
 

@@ -867,3 +867,54 @@ fn completions_and_the_manual_page() {
     );
     ffkg().args(["completions", "tcsh"]).assert().code(2);
 }
+
+/// A name of the graph's own namespaces that the graph does not use gets a warning with the
+/// closest one it does use; the answer is the same with the warning or without (--quiet).
+#[test]
+fn a_misspelt_name_gets_a_warning_and_the_same_answer() {
+    let query = "SELECT ?f WHERE { ?f ff:abot country:TUN ; ff:measure measure:returnes }";
+    let warned = ffkg().args(["query", "-e", query]).output().expect("runs");
+    assert!(warned.status.success());
+    let stderr = String::from_utf8_lossy(&warned.stderr);
+    assert!(
+        stderr.contains("ff:abot is not in the graph — did you mean ff:about?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("measure:returnes is not in the graph — did you mean measure:returnees?"),
+        "{stderr}"
+    );
+    let quiet = ffkg()
+        .args(["query", "-q", "-e", query])
+        .output()
+        .expect("runs");
+    assert!(quiet.status.success());
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    assert_eq!(warned.stdout, quiet.stdout);
+    // Far from every name: no guess. Another vocabulary: not checked.
+    ffkg()
+        .args(["query", "-e", "ASK { country:XYZ foaf:nmae ?n }"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "country:XYZ is not in the graph, so the patterns that use it match nothing",
+        ))
+        .stderr(predicates::str::contains("foaf").not());
+    // The REPL warns the same way; a correct query, and every library query, draw no warning.
+    ffkg()
+        .args(["repl"])
+        .write_stdin(
+            "SELECT ?f WHERE { ?f ff:abot country:TUN };\nASK { ?f ff:about country:TUN };\n",
+        )
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("did you mean ff:about?"))
+        .stderr(predicates::str::contains("warning").count(1));
+    let dir = tempfile::tempdir().expect("a temp dir");
+    ffkg()
+        .args(["query", "--all", "--out-dir"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("warning").not());
+}

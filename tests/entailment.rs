@@ -289,6 +289,7 @@ fn run(test: &Test, level: Reasoning) -> Result<(), String> {
                 .to_owned(),
         ),
         timeout: None,
+        lint: false,
     };
     let prepared = settings
         .prepare_query(&source, None)

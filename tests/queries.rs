@@ -116,6 +116,7 @@ fn run(dataset: &Dataset, origin: &str, text: &str) -> Result<(Table, bool), Str
         prefixes: PrefixMap::default(),
         base_iri: None,
         timeout: None,
+        lint: false,
     };
     let source = Source {
         origin: origin.to_owned(),

@@ -97,6 +97,7 @@ fn select(dataset: &Dataset, query: &str) -> BTreeSet<String> {
         prefixes: PrefixMap::default(),
         base_iri: None,
         timeout: None,
+        lint: false,
     };
     let source = Source {
         origin: "test".to_owned(),

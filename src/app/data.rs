@@ -3,6 +3,7 @@
 
 use crate::config::{DumpConfig, LoadConfig, UpdateConfig};
 use crate::data::{Backend, Dataset, DatasetChoice, store};
+use crate::describe;
 use crate::engine;
 use crate::engine::worker::{self, Stop};
 use crate::error::{Error, ExitStatus};
@@ -30,12 +31,16 @@ pub fn update(config: UpdateConfig) -> anyhow::Result<ExitStatus> {
     for source in &sources {
         let statement = engine::prepare_as(source, &config.settings, Kind::Update)?;
         let dataset = Arc::clone(&dataset);
+        let settings = config.settings.clone();
         let result = worker::supervise(
             &source.origin,
             config.settings.timeout,
             None,
             move |token| {
                 let mut dataset = dataset.lock().unwrap_or_else(|p| p.into_inner());
+                if settings.lint {
+                    describe::warn_unknown_names(&*dataset, &settings, &statement.source, &token);
+                }
                 engine::run_update(&mut *dataset, &statement, &token)
             },
         );

@@ -4,6 +4,7 @@
 use super::jobs::{self, Job};
 use crate::config::QueryConfig;
 use crate::data::Dataset;
+use crate::describe;
 use crate::engine::worker::{self, Stop};
 use crate::engine::{self, OutputOptions, Summary, duration_text, plural};
 use crate::error::{self, Error, ExitStatus};
@@ -164,6 +165,9 @@ fn run_one(
         config.settings.timeout,
         None,
         move |token| {
+            if settings.lint {
+                describe::warn_unknown_names(&*dataset, &settings, &statement.source, &token);
+            }
             let mut sink = target.sink();
             engine::run_query(
                 &*dataset, &statement, &settings, &options, &mut *sink, &token,

@@ -161,6 +161,9 @@ impl Session {
         let statement = engine::prepare(&source, &self.settings)?;
         match statement.body {
             Body::Query(_) => {
+                if self.settings.lint {
+                    self.warn_unknown_names(&source, origin);
+                }
                 self.query(statement, None)?;
                 self.last_query = Some(chunk.text.clone());
             }
@@ -171,6 +174,19 @@ impl Session {
             self.settings.prefixes.insert(&name, &iri);
         }
         Ok(())
+    }
+
+    /// Warns about the names in `source` the graph does not use, before its results; the check
+    /// never fails the statement.
+    fn warn_unknown_names(&mut self, source: &Source, origin: &str) {
+        let dataset = Arc::clone(&self.dataset);
+        let settings = self.settings.clone();
+        let source = source.clone();
+        let _ = self.supervise(origin, move |token| {
+            let dataset = read_lock(&dataset, &source.origin)?;
+            crate::describe::warn_unknown_names(&*dataset, &settings, &source, &token);
+            Ok(())
+        });
     }
 
     /// Where results go: the screen, or the file of `.output`.

@@ -122,6 +122,9 @@ pub struct Settings {
     pub prefixes: PrefixMap,
     pub base_iri: Option<String>,
     pub timeout: Option<Duration>,
+    /// Warn about names of the graph's own namespaces that it does not use (the CLI and the
+    /// REPL, unless `--quiet`).
+    pub lint: bool,
 }
 
 impl Settings {

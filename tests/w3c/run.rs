@@ -55,6 +55,7 @@ fn settings(file: &Path) -> Result<Settings> {
         prefixes: PrefixMap::empty(),
         base_iri: Some(file_url(file)?.as_str().to_owned()),
         timeout: None,
+        lint: false,
     })
 }
 

@@ -1,0 +1,127 @@
+//! Mistakes caught before they cost an empty answer: a name in the graph's own namespaces
+//! (`ff:abot`, `measure:returnes`, `country:XYZ`) that nothing in the graph uses makes a query
+//! match nothing, silently. This finds such names and the closest one the graph has, for a
+//! warning; it never changes the query or its answer.
+
+#[allow(unused_imports)]
+use super::*;
+use crate::sparql::lexer::{TokenKind, tokens};
+
+/// Where the graph's own names live: only these are checked (a name in another vocabulary
+/// may well be meant for data the graph does not hold).
+const OWN: &str = "https://w3id.org/ffkg/";
+
+impl Lookup<'_> {
+    /// A warning for each name of the graph's own namespaces in `source` that the graph does
+    /// not use, with the closest name it does use when one is close.
+    pub fn unknown_names(&self, source: &Source) -> Result<Vec<String>> {
+        let mut prefixes = self.settings.prefixes.clone();
+        let text = &source.text;
+        let tokens = tokens(text);
+        let significant: Vec<_> = tokens.iter().filter(|t| t.is_significant()).collect();
+        // The statement's own PREFIX lines win over the session's.
+        for window in significant.windows(3) {
+            if window[0].text(text).eq_ignore_ascii_case("PREFIX")
+                && window[1].kind == TokenKind::PrefixedName
+                && window[2].kind == TokenKind::Iri
+            {
+                let name = window[1].text(text).trim_end_matches(':');
+                let iri = window[2].text(text);
+                prefixes.insert(name, iri.trim_start_matches('<').trim_end_matches('>'));
+            }
+        }
+        let mut names: Vec<(String, String)> = Vec::new();
+        for (i, token) in significant.iter().enumerate() {
+            if token.kind != TokenKind::PrefixedName {
+                continue;
+            }
+            let written = token.text(text);
+            let declaration = i > 0 && significant[i - 1].text(text).eq_ignore_ascii_case("PREFIX");
+            if declaration || written.ends_with(':') {
+                continue;
+            }
+            let Some(iri) = prefixes.expand(written) else {
+                continue;
+            };
+            if iri.starts_with(OWN) && !names.iter().any(|(_, known)| *known == iri) {
+                names.push((written.to_owned(), iri));
+            }
+        }
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values: Vec<String> = names.iter().map(|(_, iri)| format!("<{iri}>")).collect();
+        let used: Vec<String> = self
+            .rows(&format!(
+                "SELECT ?x WHERE {{ VALUES ?x {{ {} }} \
+                 FILTER(EXISTS {{ ?x ?p ?o }} || EXISTS {{ ?s ?x ?o }} || EXISTS {{ ?s ?p ?x }}) }}",
+                values.join(" ")
+            ))?
+            .into_iter()
+            .filter_map(|row| match row.first() {
+                Some(Some(Term::NamedNode(n))) => Some(n.as_str().to_owned()),
+                _ => None,
+            })
+            .collect();
+        let mut warnings = Vec::new();
+        for (written, iri) in names.iter().filter(|(_, iri)| !used.contains(iri)) {
+            let namespace = &iri[..iri.rfind(['#', '/']).map_or(iri.len(), |i| i + 1)];
+            let local = &iri[namespace.len()..];
+            let closest = self.closest(namespace, local)?;
+            let prefix = written.split(':').next().unwrap_or_default();
+            warnings.push(match closest {
+                Some(best) => format!(
+                    "{}: {written} is not in the graph — did you mean {prefix}:{best}?",
+                    source.origin
+                ),
+                None => format!(
+                    "{}: {written} is not in the graph, so the patterns that use it match nothing",
+                    source.origin
+                ),
+            });
+        }
+        Ok(warnings)
+    }
+
+    /// The local name in `namespace` the graph uses that is nearest to `local`, if one is near
+    /// enough to be a slip (an edit distance of at most a third of its length, and at most 3).
+    fn closest(&self, namespace: &str, local: &str) -> Result<Option<String>> {
+        let literal = Literal::new_simple_literal(namespace);
+        let candidates = self.rows(&format!(
+            "SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?x ?o }} UNION {{ ?s ?p ?x }} \
+             FILTER(isIRI(?x) && STRSTARTS(STR(?x), {literal})) }}"
+        ))?;
+        let wanted = local.to_lowercase();
+        let best = candidates
+            .iter()
+            .filter_map(|row| match row.first() {
+                Some(Some(Term::NamedNode(n))) => n.as_str().strip_prefix(namespace),
+                _ => None,
+            })
+            .filter(|name| !name.contains(['/', '#']))
+            .map(|name| (strsim::levenshtein(&wanted, &name.to_lowercase()), name))
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        let limit = (local.chars().count() / 3).clamp(1, 3);
+        Ok(best
+            .filter(|(distance, _)| *distance <= limit)
+            .map(|(_, name)| name.to_owned()))
+    }
+}
+
+/// Warns on stderr about the names of the graph's namespaces in `source` that the graph does
+/// not use; the check's own failure is no reason to fail the query, so it is not reported.
+pub fn warn_unknown_names(
+    dataset: &dyn Backend,
+    settings: &Settings,
+    source: &Source,
+    token: &CancellationToken,
+) {
+    let lookup = Lookup {
+        dataset,
+        settings,
+        token: token.clone(),
+    };
+    for warning in lookup.unknown_names(source).unwrap_or_default() {
+        eprintln!("warning: {warning}");
+    }
+}
