@@ -5,6 +5,14 @@ use oxhttp::model::header::{LOCATION, VARY};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::Term;
 
+/// The quads of `text` in `format`; `what` names it when it does not parse.
+fn parse(format: RdfFormat, text: &str, what: &str) -> Vec<oxigraph::model::Quad> {
+    RdfParser::from_format(format)
+        .for_slice(text.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("{what} does not parse: {e}"))
+}
+
 const RUSSIA: &str = "/id/figure/soufan-2017-rus-foreign-fighters";
 
 /// The status, the Location and Vary headers, and the body.
@@ -88,10 +96,7 @@ fn every_document_holds_the_resources_relations_out_and_in() {
     ] {
         let (status, _, _, body) = fetch(&e, Method::GET, &format!("{RUSSIA}.{suffix}"), None);
         assert_eq!(status, StatusCode::OK, "{suffix}: {body}");
-        let triples = RdfParser::from_format(format)
-            .for_slice(body.as_bytes())
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap_or_else(|e| panic!("{suffix} parses: {e}"));
+        let triples = parse(format, &body, suffix);
         assert_eq!(triples.len(), expected, "{suffix}");
     }
 }
@@ -156,10 +161,7 @@ fn the_ontology_and_the_measures_are_published_as_documents() {
         .expect("n");
     let (status, _, _, turtle) = fetch(&e, Method::GET, "/ontology.ttl", None);
     assert_eq!(status, StatusCode::OK);
-    let triples = RdfParser::from_format(RdfFormat::Turtle)
-        .for_slice(turtle.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .expect("the ontology's Turtle parses");
+    let triples = parse(RdfFormat::Turtle, &turtle, "the ontology's Turtle");
     assert_eq!(triples.len(), expected);
 
     let (status, _, _, page) = fetch(&e, Method::GET, "/ontology.html", None);
@@ -195,10 +197,7 @@ fn the_void_description_counts_what_the_dumps_hold() {
     let e = endpoint(Limits::default(), None);
     let (status, _, _, turtle) = fetch(&e, Method::GET, "/.well-known/void", None);
     assert_eq!(status, StatusCode::OK);
-    let void = RdfParser::from_format(RdfFormat::Turtle)
-        .for_slice(turtle.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .expect("VoID parses");
+    let void = parse(RdfFormat::Turtle, &turtle, "the VoID description");
     let object = |predicate: &str| -> Vec<String> {
         void.iter()
             .filter(|q| q.predicate.as_str() == format!("http://rdfs.org/ns/void#{predicate}"))
@@ -209,10 +208,7 @@ fn the_void_description_counts_what_the_dumps_hold() {
             .collect()
     };
     let (_, _, _, nt) = fetch(&e, Method::GET, "/dump.nt", None);
-    let dumped = RdfParser::from_format(RdfFormat::NTriples)
-        .for_slice(nt.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .expect("the N-Triples dump parses");
+    let dumped = parse(RdfFormat::NTriples, &nt, "the N-Triples dump");
     assert_eq!(object("triples").first(), Some(&dumped.len().to_string()));
     assert_eq!(object("uriSpace"), ["https://w3id.org/ffkg/id/"]);
     assert_eq!(object("sparqlEndpoint"), ["<http://localhost/sparql>"]);
@@ -263,10 +259,7 @@ fn the_void_description_counts_what_the_dumps_hold() {
         assert!(dumps.contains(&format!("<http://localhost/dump.{suffix}>")));
         let (status, _, _, body) = fetch(&e, Method::GET, &format!("/dump.{suffix}"), None);
         assert_eq!(status, StatusCode::OK);
-        let quads = RdfParser::from_format(format)
-            .for_slice(body.as_bytes())
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap_or_else(|e| panic!("dump.{suffix} parses: {e}"));
+        let quads = parse(format, &body, &format!("dump.{suffix}"));
         assert!(quads.len() >= dumped.len(), "{suffix}: {}", quads.len());
     }
     // The service description names the same dataset.

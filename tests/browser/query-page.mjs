@@ -9,20 +9,9 @@
 // than 5 rows or no "Russia", any request goes to another host than the page's own, or the
 // console shows an error. Prints one line on success and leaves the screenshot either way.
 
-import puppeteer from "puppeteer-core";
+import { Failure, args, check, open } from "./chromium.mjs";
 
-const [url, screenshot] = process.argv.slice(2);
-if (!url || !screenshot) {
-  console.error("usage: node query-page.mjs URL SCREENSHOT.png");
-  process.exit(2);
-}
-const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
-const timeout = 30_000;
-
-class Failure extends Error {}
-function check(condition, message) {
-  if (!condition) throw new Failure(message);
-}
+const [url, screenshot] = args("query-page.mjs", "URL");
 
 const origin = new URL(url).origin;
 const requests = []; // every request the page made: { method, url }
@@ -32,16 +21,7 @@ let browser;
 let page;
 let summary;
 try {
-  browser = await puppeteer.launch({
-    executablePath: chromium,
-    // headless: true is Chromium's new headless mode (--headless=new).
-    headless: true,
-    args: ["--no-sandbox", "--headless=new"],
-    timeout,
-  });
-  page = await browser.newPage();
-  page.setDefaultTimeout(timeout);
-  await page.setViewport({ width: 1280, height: 900 });
+  [browser, page] = await open(1280, 900);
   page.on("request", (request) => requests.push({ method: request.method(), url: request.url() }));
   page.on("console", (message) => {
     if (message.type() === "error") {

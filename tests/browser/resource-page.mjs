@@ -9,20 +9,9 @@
 // text, any request goes to another host, or the console shows an error. The screenshot is of
 // the figure's page.
 
-import puppeteer from "puppeteer-core";
+import { args, check, open } from "./chromium.mjs";
 
-const [base, screenshot] = process.argv.slice(2);
-if (!base || !screenshot) {
-  console.error("usage: node resource-page.mjs BASE SCREENSHOT.png");
-  process.exit(2);
-}
-const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
-const timeout = 30_000;
-
-class Failure extends Error {}
-function check(condition, message) {
-  if (!condition) throw new Failure(message);
-}
+const [base, screenshot] = args("resource-page.mjs", "BASE");
 
 const origin = new URL(base).origin;
 const requests = [];
@@ -31,15 +20,7 @@ let browser;
 let page;
 let summary;
 try {
-  browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    args: ["--no-sandbox", "--headless=new"],
-    timeout,
-  });
-  page = await browser.newPage();
-  page.setDefaultTimeout(timeout);
-  await page.setViewport({ width: 1100, height: 900 });
+  [browser, page] = await open(1100, 900);
   page.on("request", (request) => requests.push(request.url()));
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(`console: ${message.text()}`);
