@@ -303,6 +303,29 @@ mod tests {
     }
 
     #[test]
+    fn find_names_the_most_specific_type() {
+        let (dataset, settings) = embedded();
+        let lookup = Lookup {
+            dataset: &dataset,
+            settings: &settings,
+            token: CancellationToken::new(),
+        };
+        let rows = lookup.rows(&find_query("soufan group")).expect("found");
+        let group = rows
+            .iter()
+            .find(|row| {
+                matches!(row.first(), Some(Some(Term::NamedNode(n))) if n.as_str().ends_with("/organization/soufan-group"))
+            })
+            .expect("the Soufan Group is found");
+        assert_eq!(
+            group.get(2).cloned().flatten(),
+            Some(Term::NamedNode(NamedNode::new_unchecked(format!(
+                "{FF}ResearchOrganization"
+            ))))
+        );
+    }
+
+    #[test]
     fn cards_show_relations_both_ways() {
         let (dataset, settings) = sample();
         let lookup = Lookup {

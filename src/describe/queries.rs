@@ -12,7 +12,9 @@ pub fn find_query(text: &str) -> String {
          {{ SELECT ?resource (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (MAX(?minor) AS ?rank) WHERE {{\n\
              ?resource {labels} ?l .\n\
              FILTER(isIRI(?resource) && CONTAINS(LCASE(STR(?l)), {text}))\n\
-             OPTIONAL {{ ?resource a ?t }}\n\
+             OPTIONAL {{ ?resource a ?t \
+               FILTER NOT EXISTS {{ ?resource a ?narrower . ?narrower <{RDFS}subClassOf> ?t \
+                 FILTER(?narrower != ?t) }} }}\n\
              BIND(IF(BOUND(?t) && ?t IN (<{FF}Figure>, <{FF}Quotation>), 1, 0) AS ?minor)\n\
            }} GROUP BY ?resource }}\n\
          }} ORDER BY ?rank STRLEN(?label) ?label",
