@@ -71,8 +71,8 @@ fn the_default_off_a_terminal_is_tsv_and_turtle_for_graphs() {
         "-e",
         ASK,
     ]);
-    // sparesults writes a boolean in TSV as the bare word.
-    assert_eq!(out, "true");
+    // sparesults writes a boolean in TSV as the bare word; ffkg ends its line.
+    assert_eq!(out, "true\n");
     let out = stdout_of(&[
         "query",
         "--no-embedded",
@@ -180,7 +180,7 @@ fn a_query_on_stdin_needs_no_argument() {
         .write_stdin("ASK { ff:Figure a owl:Class }")
         .assert()
         .success()
-        .stdout("true");
+        .stdout("true\n");
 }
 
 fn output_ok(out: &std::process::Output) -> bool {
@@ -340,7 +340,7 @@ fn data_joins_the_embedded_graph_and_named_files_stay_apart() {
         "-e",
         "ASK { <http://example.org/alice> a <http://example.org/Person> . ff:Figure a owl:Class }",
     ]);
-    assert_eq!(out, "true");
+    assert_eq!(out, "true\n");
 
     let named = fixture("sample.ttl");
     let url = format!("file://{}", named.display());
@@ -745,7 +745,7 @@ fn several_statements_on_stdin_split_where_the_sparql_allows() {
         .write_stdin("SELECT ?x WHERE { ?x ?y } ;\n\nASK { ?s ?p ?o }\n")
         .assert()
         .code(3)
-        .stdout("true")
+        .stdout("true\n")
         .stderr(predicate::str::contains("<stdin>:1:"))
         .stderr(predicate::str::contains("ran 2 queries: 1 failed"));
     ffkg()

@@ -379,7 +379,7 @@ fn a_failing_statement_stops_the_script_with_its_exit_code() {
     assert_eq!(out.status.code(), Some(3));
     let stdout = String::from_utf8(out.stdout).expect("UTF-8");
     assert_eq!(
-        stdout, "true",
+        stdout, "true\n",
         "the statement before ran, the one after did not"
     );
     let stderr = String::from_utf8(out.stderr).expect("UTF-8");

@@ -25,6 +25,9 @@ pub fn write_results<W: Write>(
                     QueryResultsSerializer::from_format(format)
                         .serialize_boolean_to_writer(&mut writer, value)
                         .map_err(io_err)?;
+                    // sparesults ends no boolean with a newline; a line of its own keeps the
+                    // next result (or the shell's prompt) off it.
+                    writeln!(writer).map_err(io_err)?;
                 }
                 None => writeln!(writer, "{value}").map_err(io_err)?,
             }
@@ -42,6 +45,10 @@ pub fn write_results<W: Write>(
                     rows += 1;
                 }
                 serializer.finish().map_err(io_err)?;
+                // CSV and TSV end their last row with a newline; JSON and XML end with none.
+                if matches!(options.format, Format::Json | Format::Xml) {
+                    writeln!(writer).map_err(io_err)?;
+                }
                 Written { rows, hidden: 0 }
             }
             None => table::write_table(solutions, options, origin, &mut writer)?,

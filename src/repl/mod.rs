@@ -224,7 +224,8 @@ mod tests {
             Some("http://example.org/")
         );
         let written = std::fs::read_to_string(output.path()).expect("results");
-        assert_eq!(written, "truetrue");
+        // Each answer on a line of its own.
+        assert_eq!(written, "true\ntrue\n");
     }
 
     #[test]
