@@ -918,3 +918,48 @@ fn a_misspelt_name_gets_a_warning_and_the_same_answer() {
         .success()
         .stderr(predicates::str::contains("warning").not());
 }
+
+/// The mistakes the parser words poorly get messages that say what is wrong, where.
+#[test]
+fn an_undeclared_prefix_a_relative_iri_and_an_empty_statement_are_named() {
+    ffkg()
+        .args(["query", "-e", "SELECT * WHERE { foo:x ?p ?o }"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "-e #1:1:18: SPARQL syntax error: prefix foo: is not declared (declared: ff:, country:",
+        ));
+    ffkg()
+        .args(["query", "-e", "SELECT * WHERE { <a> ?p ?o }"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "-e #1:1:18: SPARQL syntax error: relative IRI <a> needs a base",
+        ));
+    // With a base, or a PREFIX of its own, the same statements run.
+    ffkg()
+        .args([
+            "query",
+            "--base",
+            "http://example.org/",
+            "-e",
+            "ASK { <a> ?p ?o }",
+        ])
+        .assert()
+        .success();
+    ffkg()
+        .args([
+            "query",
+            "-e",
+            "PREFIX foo: <http://example.org/> ASK { foo:x ?p ?o }",
+        ])
+        .assert()
+        .success();
+    for text in ["", "  # only a comment\n"] {
+        ffkg()
+            .args(["query", "-e", text])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("the statement is empty"));
+    }
+}

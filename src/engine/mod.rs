@@ -49,6 +49,16 @@ impl Statement {
 /// Classifies and parses a statement. When it is neither a query nor an update, the error is
 /// that of the parse that got further, which is what the user most likely meant.
 pub fn prepare(source: &Source, settings: &Settings) -> Result<Statement> {
+    // An empty update parses; nobody means one.
+    if crate::sparql::lexer::tokens(&source.text)
+        .iter()
+        .all(|t| !t.is_significant())
+    {
+        return Err(Error::usage(format!(
+            "{}: the statement is empty (nothing but spaces or comments)",
+            source.origin
+        )));
+    }
     let query_error = match settings.parse_query(source) {
         Ok(query) => return Ok(statement(source, Body::Query(Box::new(query)))),
         // A statement too deep is too deep as either kind.

@@ -150,7 +150,13 @@ impl Settings {
         depth::check(source)?;
         self.parser()?
             .parse_query(&source.text)
-            .map_err(|e| syntax::error(source, &e))
+            .map_err(|e| self.syntax_error(source, &e))
+    }
+
+    /// The parser's error, or a better account of it when [`syntax::diagnose`] has one.
+    fn syntax_error(&self, source: &Source, error: &oxigraph::sparql::SparqlSyntaxError) -> Error {
+        syntax::diagnose(source, &self.prefixes, self.base_iri.is_some())
+            .unwrap_or_else(|| syntax::error(source, error))
     }
 
     /// Parses an update, after checking that its nesting is within [`depth::LIMIT`].
@@ -158,7 +164,7 @@ impl Settings {
         depth::check(source)?;
         self.parser()?
             .parse_update(&source.text)
-            .map_err(|e| syntax::error(source, &e))
+            .map_err(|e| self.syntax_error(source, &e))
     }
 
     /// Parses a query into oxigraph's form, ready to run on a dataset.

@@ -2,6 +2,8 @@
 //! in words, and the line with a caret under the column.
 
 use super::Source;
+use super::lexer::{Token, TokenKind, tokens};
+use super::prefixes::PrefixMap;
 use crate::error::{Error, Position};
 use oxigraph::sparql::SparqlSyntaxError;
 
@@ -108,6 +110,104 @@ pub fn caret(text: &str, position: Position) -> String {
 
 /// How many characters either side of the column a long line shows.
 const CONTEXT: usize = 40;
+
+/// The 1-based line and column (in characters) of a byte offset.
+pub fn position_of(text: &str, offset: usize) -> Position {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before, |n| &before[n + 1..])
+        .chars()
+        .count()
+        + 1;
+    Position {
+        line: line as u64,
+        column: column as u64,
+    }
+}
+
+/// A better account of a statement that does not parse, when the cause is one the parser
+/// words poorly: a prefix that is not declared (it says "unexpected ' '"), or a relative IRI
+/// with no base to resolve it against (it says "unexpected 'o'"). `declared` are the prefixes
+/// the session declares; the statement's own PREFIX and BASE lines count too.
+pub fn diagnose(source: &Source, declared: &PrefixMap, base: bool) -> Option<Error> {
+    let text = &source.text;
+    let tokens: Vec<Token> = tokens(text)
+        .into_iter()
+        .filter(Token::is_significant)
+        .collect();
+    let mut own: Vec<&str> = Vec::new();
+    let mut has_base = base;
+    for (i, token) in tokens.iter().enumerate() {
+        let word = token.text(text);
+        let after_keyword =
+            |keyword: &str| i > 0 && tokens[i - 1].text(text).eq_ignore_ascii_case(keyword);
+        match token.kind {
+            TokenKind::Keyword if word.eq_ignore_ascii_case("BASE") => has_base = true,
+            TokenKind::PrefixedName if after_keyword("PREFIX") => {
+                own.push(word.split(':').next().unwrap_or_default());
+            }
+            TokenKind::PrefixedName => {
+                let prefix = word.split(':').next().unwrap_or_default();
+                if declared.get(prefix).is_none() && !own.contains(&prefix) {
+                    // The graph's own prefixes first: they are the ones most often meant.
+                    let mut names: Vec<(bool, String)> = declared
+                        .iter()
+                        .map(|(name, iri)| (!iri.starts_with(OWN), format!("{name}:")))
+                        .collect();
+                    names.sort_by_key(|(other, _)| *other);
+                    let names: Vec<String> =
+                        names.into_iter().take(12).map(|(_, name)| name).collect();
+                    return Some(located(
+                        source,
+                        token.start,
+                        format!(
+                            "prefix {prefix}: is not declared (declared: {}, …); add \
+                             PREFIX {prefix}: <…> or use a declared one",
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            }
+            TokenKind::Iri if !has_base && !after_keyword("BASE") => {
+                let iri = word.trim_start_matches('<').trim_end_matches('>');
+                let absolute = iri.split_once(':').is_some_and(|(scheme, _)| {
+                    !scheme.is_empty()
+                        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && scheme
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                });
+                if !absolute {
+                    return Some(located(
+                        source,
+                        token.start,
+                        format!(
+                            "relative IRI <{iri}> needs a base to resolve against: give --base \
+                             IRI, a BASE line, or a full IRI"
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The graph's own namespaces.
+const OWN: &str = "https://w3id.org/ffkg/";
+
+fn located(source: &Source, offset: usize, message: String) -> Error {
+    let position = position_of(&source.text, offset);
+    Error::QuerySyntax {
+        origin: source.origin.clone(),
+        position,
+        message,
+        rendered: caret(&source.text, position),
+    }
+}
 
 /// The byte offset of a 1-based line and column (in characters).
 pub fn offset_of(text: &str, position: Position) -> usize {
