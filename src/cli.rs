@@ -301,6 +301,10 @@ pub struct QueriesCmd {
     /// Also show each query's question and what its answer shows.
     #[arg(long = "long", short = 'l')]
     pub long: bool,
+    /// One query to show whole: its question, what its answer shows, its parameters and its
+    /// text (run it with `ffkg query NAME`).
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -22,7 +22,7 @@ pub enum Config {
     Load(LoadConfig),
     Dump(DumpConfig),
     Check(CheckConfig),
-    Queries { long: bool },
+    Queries { long: bool, name: Option<String> },
     Repl(ReplConfig),
     Serve(ServeConfig),
     Publish(PublishConfig),
@@ -252,7 +252,10 @@ impl Config {
                 },
                 output: cmd.output,
             }),
-            Some(Command::Queries(cmd)) => Self::Queries { long: cmd.long },
+            Some(Command::Queries(cmd)) => Self::Queries {
+                long: cmd.long,
+                name: cmd.name,
+            },
             Some(Command::Completions(cmd)) => Self::Completions(cmd.shell),
             Some(Command::Man) => Self::Man,
             Some(Command::Serve(cmd)) => Self::Serve(ServeConfig {

@@ -155,6 +155,73 @@ fn term_for(value: &str, default: &str, prefixes: &PrefixMap) -> Result<String> 
     Ok(Literal::new_simple_literal(value).to_string())
 }
 
+/// One query's documentation: its title, question and notes, its parameters, how to run it,
+/// and its text.
+pub fn documentation(name: &str) -> Result<String> {
+    let query = find(name).ok_or_else(|| {
+        let names: Vec<&str> = LIBRARY.iter().map(|q| q.name).collect();
+        let close = names
+            .iter()
+            .min_by_key(|n| strsim::levenshtein(n, name))
+            .filter(|n| strsim::levenshtein(n, name) <= 3);
+        Error::usage(match close {
+            Some(close) => format!("no query '{name}' in the library; did you mean '{close}'?"),
+            None => format!("no query '{name}' in the library (ffkg queries lists them)"),
+        })
+    })?;
+    let h = header(query.text);
+    let mut text = format!(
+        "{} — {}
+
+",
+        query.name, h.title
+    );
+    if !h.question.is_empty() {
+        text.push_str(&format!(
+            "{}
+",
+            h.question
+        ));
+    }
+    if !h.notes.is_empty() {
+        text.push_str(&format!(
+            "{}
+",
+            h.notes
+        ));
+    }
+    if !h.params.is_empty() {
+        text.push_str(
+            "
+parameters:
+",
+        );
+        for param in &h.params {
+            text.push_str(&format!(
+                "  {:<12} {}
+",
+                param.name, param.description
+            ));
+        }
+    }
+    let example: String = h
+        .params
+        .iter()
+        .map(|p| format!(" --param {}=…", p.name))
+        .collect();
+    text.push_str(&format!(
+        "
+run: ffkg query {}{example}   (in the REPL: .run {})
+
+{}",
+        query.name, query.name, query.text
+    ));
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
 /// The library as a table: name, title and parameters (with `--long`, the question and notes).
 pub fn listing(long: bool) -> String {
     let mut table = comfy_table::Table::new();

@@ -963,3 +963,24 @@ fn an_undeclared_prefix_a_relative_iri_and_an_empty_statement_are_named() {
             .stderr(predicate::str::contains("the statement is empty"));
     }
 }
+
+#[test]
+fn queries_name_prints_one_querys_documentation_and_text() {
+    ffkg()
+        .args(["queries", "compare-sources"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "compare-sources — One country's fighters, source by source\n",
+        ))
+        .stdout(predicate::str::contains("parameters:\n  country "))
+        .stdout(predicate::str::contains(
+            "run: ffkg query compare-sources --param country=…",
+        ))
+        .stdout(predicate::str::contains("SELECT ?about ?value"));
+    ffkg()
+        .args(["queries", "compare-source"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean 'compare-sources'?"));
+}

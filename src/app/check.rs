@@ -41,10 +41,14 @@ pub fn run(config: CheckConfig) -> anyhow::Result<ExitStatus> {
     })
 }
 
-pub fn queries(long: bool) -> anyhow::Result<ExitStatus> {
+pub fn queries(long: bool, name: Option<&str>) -> anyhow::Result<ExitStatus> {
+    let text = match name {
+        Some(name) => crate::library::documentation(name)?,
+        None => crate::library::listing(long),
+    };
     let mut sink = Target::Stdout.sink();
     sink.open(crate::output::format::Format::Table)?
-        .write_all(crate::library::listing(long).as_bytes())
+        .write_all(text.as_bytes())
         .map_err(|e| Error::io("<stdout>", e))?;
     sink.commit()?;
     Ok(ExitStatus::Success)
