@@ -155,6 +155,32 @@ fn term_for(value: &str, default: &str, prefixes: &PrefixMap) -> Result<String> 
     Ok(Literal::new_simple_literal(value).to_string())
 }
 
+/// Parameters with an empty name (values given in order) named after the query's parameters
+/// in the order its header declares them.
+pub fn positional(
+    name: &str,
+    header: &Header,
+    params: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>> {
+    let mut next = header.params.iter();
+    params
+        .into_iter()
+        .map(|(key, value)| {
+            if !key.is_empty() {
+                return Ok((key, value));
+            }
+            match next.next() {
+                Some(param) => Ok((param.name.clone(), value)),
+                None => Err(Error::usage(format!(
+                    "{name} takes {} parameter{}, and '{value}' is one more",
+                    header.params.len(),
+                    if header.params.len() == 1 { "" } else { "s" }
+                ))),
+            }
+        })
+        .collect()
+}
+
 /// One query's documentation: its title, question and notes, its parameters, how to run it,
 /// and its text.
 pub fn documentation(name: &str) -> Result<String> {

@@ -457,3 +457,18 @@ fn reasoning_and_the_query_library_in_a_script() {
         String::from_utf8_lossy(&out.stderr).contains("no library query named 'no-such-query'")
     );
 }
+
+#[test]
+fn run_binds_a_bare_value_to_the_querys_parameter() {
+    let out = script(&["repl", "--format", "csv"], ".run compare-sources RUS\n");
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(stdout.contains("Russia,\"3,417\""), "{stdout}");
+    let out = script(&["repl"], ".run compare-sources RUS SAU\n");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8");
+    assert!(
+        stderr.contains("compare-sources takes 1 parameter, and 'SAU' is one more"),
+        "{stderr}"
+    );
+}

@@ -158,8 +158,8 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: "run",
-        args: "NAME [PARAM=VALUE …]",
-        help: "run a library query, binding its parameters (.run country-figures country=SAU)",
+        args: "NAME [VALUE | PARAM=VALUE …]",
+        help: "run a library query, binding its parameters by name or in order (.run compare-sources RUS)",
     },
 ];
 
@@ -272,6 +272,9 @@ pub fn parse(line: &str) -> Result<Command> {
                         Some((k, v)) if !k.is_empty() && !v.is_empty() => {
                             Ok((k.trim_start_matches('?').to_owned(), v.to_owned()))
                         }
+                        // A bare value binds the next parameter in the order the query
+                        // declares them (an empty name here).
+                        None if !p.is_empty() => Ok((String::new(), p.clone())),
                         _ => Err(usage()),
                     })
                     .collect::<Result<_>>()?,
@@ -487,7 +490,7 @@ mod tests {
             (".output \"unclosed", "unclosed"),
             (".reasoning full", "expected none, rdfs or owl"),
             (".run", "usage: .run"),
-            (".run top-countries country", "usage: .run"),
+            (".run top-countries country=", "usage: .run"),
             (".queries all", "usage: .queries"),
         ] {
             match parse(line) {

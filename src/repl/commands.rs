@@ -137,8 +137,10 @@ impl Session {
                         "no library query named '{name}': .queries lists them"
                     ))
                 })?;
+                let header = crate::library::header(query.text);
+                let params = crate::library::positional(&name, &header, params)?;
                 let text = crate::library::bind(query.text, &params, &self.settings.prefixes)?;
-                let title = crate::library::header(query.text).title;
+                let title = header.title;
                 let source = Source::new(format!("queries/{name}.rq"), text);
                 self.query_text(source, (!title.is_empty()).then_some(title))?;
             }
