@@ -189,6 +189,10 @@ pub struct ReplCmd {
         hide_possible_values = true
     )]
     pub format: Option<FormatArg>,
+    /// In a script (statements on stdin), go on after a failing statement instead of
+    /// stopping at it (psql's ON_ERROR_STOP off); the exit code is still the first failure's.
+    #[arg(long = "keep-going")]
+    pub keep_going: bool,
 }
 
 #[derive(Debug, Args)]

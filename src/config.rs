@@ -170,6 +170,8 @@ pub struct ReplConfig {
     pub dataset: DatasetChoice,
     pub settings: Settings,
     pub formats: Formats,
+    /// `--keep-going`: a script goes on after a failing statement.
+    pub keep_going: bool,
 }
 
 impl Config {
@@ -298,6 +300,7 @@ fn repl(cmd: &cli::ReplCmd) -> Result<ReplConfig> {
         dataset: dataset_choice(&cmd.dataset, Reasoning::Owl)?,
         settings: settings(&cmd.run),
         formats: Formats::kind_of(cmd.format),
+        keep_going: cmd.keep_going,
     })
 }
 

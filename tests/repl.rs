@@ -472,3 +472,19 @@ fn run_binds_a_bare_value_to_the_querys_parameter() {
         "{stderr}"
     );
 }
+
+#[test]
+fn keep_going_runs_the_rest_of_a_script_after_a_failure() {
+    let text = "ASK { <http://example.org/alice> ?p ?o } ;\n\
+                SELECT * WHERE { ?s ?p } ;\n\
+                ASK { ?s ?p ?o } ;\n";
+    let args = ["repl", "--no-embedded", "--data", &arg("sample.ttl")];
+    let out = script(&[&args[..], &["--keep-going"]].concat(), text);
+    assert_eq!(out.status.code(), Some(3), "the first failure's status");
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("UTF-8"),
+        "true\ntrue\n"
+    );
+    let stopped = script(&args, text);
+    assert_eq!(String::from_utf8(stopped.stdout).expect("UTF-8"), "true\n");
+}

@@ -44,6 +44,7 @@ pub fn run(config: ReplConfig) -> anyhow::Result<ExitStatus> {
     let dataset = Dataset::open(&choice)?.with_fetch(Fetch::services(settings.timeout));
     let mut session = Session::new(dataset, settings, interactive);
     session.formats = config.formats;
+    session.keep_going = config.keep_going;
     if interactive {
         let source = match &choice {
             DatasetChoice::Persistent(dir) => format!("the store in {}", dir.display()),

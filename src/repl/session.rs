@@ -50,6 +50,8 @@ pub struct Session {
     pub(super) last_query: Option<String>,
     /// The data changed since the completer last read it.
     pub(super) changed: bool,
+    /// A script goes on after a failing statement (`--keep-going`).
+    pub(super) keep_going: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -77,11 +79,13 @@ impl Session {
             quit_warned: false,
             last_query: None,
             changed: false,
+            keep_going: false,
         }
     }
 
     /// Runs a whole script; the exit status of the first statement that fails, or success.
     pub fn script(&mut self, text: &str, origin: &str) -> ExitStatus {
+        let mut first_failure: Option<ExitStatus> = None;
         let mut from = 0;
         while let Some(chunk) = split::next_chunk(text, from, &self.settings) {
             from = chunk.end;
@@ -105,11 +109,14 @@ impl Session {
                             chunk.line
                         ),
                     }
-                    return status;
+                    if !self.keep_going {
+                        return status;
+                    }
+                    first_failure.get_or_insert(status);
                 }
             }
         }
-        ExitStatus::Success
+        first_failure.unwrap_or(ExitStatus::Success)
     }
 
     /// Runs what was typed at the prompt: every statement in it, errors reported and the
