@@ -309,6 +309,9 @@ pub struct QueriesCmd {
     /// text (run it with `ffkg query NAME`).
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+    /// The listing's format: table (default on a terminal), tsv (default otherwise) or csv.
+    #[arg(long = "format", short = 'f', value_name = "FORMAT", value_parser = ["table", "tsv", "csv"])]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -22,7 +22,11 @@ pub enum Config {
     Load(LoadConfig),
     Dump(DumpConfig),
     Check(CheckConfig),
-    Queries { long: bool, name: Option<String> },
+    Queries {
+        long: bool,
+        name: Option<String>,
+        format: Option<String>,
+    },
     Repl(ReplConfig),
     Serve(ServeConfig),
     Publish(PublishConfig),
@@ -257,6 +261,7 @@ impl Config {
             Some(Command::Queries(cmd)) => Self::Queries {
                 long: cmd.long,
                 name: cmd.name,
+                format: cmd.format,
             },
             Some(Command::Completions(cmd)) => Self::Completions(cmd.shell),
             Some(Command::Man) => Self::Man,

@@ -248,24 +248,62 @@ run: ffkg query {}{example}   (in the REPL: .run {})
     Ok(text)
 }
 
-/// The library as a table: name, title and parameters (with `--long`, the question and notes).
-pub fn listing(long: bool) -> String {
-    let mut table = comfy_table::Table::new();
-    table
-        .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .force_no_tty();
+/// The library: name, title and parameters (with `--long`, the question), as a table for
+/// people or as TSV or CSV (`format`) for programs.
+pub fn listing(long: bool, format: &str) -> String {
+    let rows: Vec<Vec<String>> = LIBRARY
+        .iter()
+        .map(|query| {
+            let h = header(query.text);
+            let params: Vec<String> = h.params.iter().map(|p| p.name.clone()).collect();
+            let mut row = vec![query.name.to_owned(), h.title, params.join(", ")];
+            if long {
+                row.push(h.question);
+            }
+            row
+        })
+        .collect();
     let mut columns = vec!["name", "title", "parameters"];
     if long {
         columns.push("question");
     }
-    table.set_header(columns);
-    for query in LIBRARY {
-        let h = header(query.text);
-        let params: Vec<String> = h.params.iter().map(|p| p.name.clone()).collect();
-        let mut row = vec![query.name.to_owned(), h.title, params.join(", ")];
-        if long {
-            row.push(h.question);
+    let field = |value: &str, separator: char| match separator {
+        '\t' => value.replace(['\t', '\n'], " "),
+        _ if value.contains([',', '"', '\n']) => format!("\"{}\"", value.replace('"', "\"\"")),
+        _ => value.to_owned(),
+    };
+    match format {
+        "tsv" | "csv" => {
+            let (separator, end) = if format == "tsv" {
+                ('\t', "\n")
+            } else {
+                (',', "\r\n")
+            };
+            let line = |cells: Vec<String>| {
+                cells
+                    .iter()
+                    .map(|c| field(c, separator))
+                    .collect::<Vec<_>>()
+                    .join(&separator.to_string())
+                    + end
+            };
+            let mut text = line(columns.iter().map(|c| (*c).to_owned()).collect());
+            for row in rows {
+                text.push_str(&line(row));
+            }
+            text
         }
+        _ => table_listing(&columns, rows),
+    }
+}
+
+fn table_listing(columns: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .force_no_tty();
+    table.set_header(columns.to_vec());
+    for row in rows {
         table.add_row(row);
     }
     format!("{table}\n")

@@ -984,3 +984,20 @@ fn queries_name_prints_one_querys_documentation_and_text() {
         .code(2)
         .stderr(predicate::str::contains("did you mean 'compare-sources'?"));
 }
+
+#[test]
+fn queries_lists_the_library_as_tsv_into_a_pipe_and_as_asked() {
+    let tsv = stdout_of(&["queries"]);
+    assert!(tsv.starts_with("name\ttitle\tparameters\n"), "{tsv}");
+    assert!(
+        tsv.contains("compare-sources\tOne country's fighters, source by source\tcountry\n"),
+        "{tsv}"
+    );
+    let table = stdout_of(&["queries", "--format", "table"]);
+    assert!(table.starts_with('┌'), "{table}");
+    let csv = stdout_of(&["queries", "-f", "csv", "--long"]);
+    assert!(
+        csv.starts_with("name,title,parameters,question\r\n"),
+        "{csv}"
+    );
+}

@@ -41,10 +41,16 @@ pub fn run(config: CheckConfig) -> anyhow::Result<ExitStatus> {
     })
 }
 
-pub fn queries(long: bool, name: Option<&str>) -> anyhow::Result<ExitStatus> {
+pub fn queries(long: bool, name: Option<&str>, format: Option<&str>) -> anyhow::Result<ExitStatus> {
+    // A table for people, TSV for a pipe, as `ffkg query` does.
+    let format = format.unwrap_or(if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        "table"
+    } else {
+        "tsv"
+    });
     let text = match name {
         Some(name) => crate::library::documentation(name)?,
-        None => crate::library::listing(long),
+        None => crate::library::listing(long, format),
     };
     let mut sink = Target::Stdout.sink();
     sink.open(crate::output::format::Format::Table)?

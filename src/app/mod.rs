@@ -18,7 +18,9 @@ pub fn run(config: Config) -> anyhow::Result<ExitStatus> {
         Config::Load(config) => data::load(config),
         Config::Dump(config) => data::dump(config),
         Config::Check(config) => check::run(config),
-        Config::Queries { long, name } => check::queries(long, name.as_deref()),
+        Config::Queries { long, name, format } => {
+            check::queries(long, name.as_deref(), format.as_deref())
+        }
         Config::Repl(config) => crate::repl::run(config),
         Config::Serve(config) => crate::server::run(config),
         Config::Publish(config) => crate::server::publish::run(config),

@@ -130,7 +130,7 @@ impl Session {
                     duration_text(started.elapsed())
                 ));
             }
-            Command::Queries => print(&crate::library::listing(false))?,
+            Command::Queries => print(&crate::library::listing(false, "table"))?,
             Command::Run { name, params } => {
                 let query = crate::library::find(&name).ok_or_else(|| {
                     Error::usage(format!(
