@@ -7,6 +7,7 @@
 use super::html::escape;
 use super::negotiate::{DOCUMENTS, Document};
 use super::page::{NAMESPACE, Site, render, wrap_page};
+use super::resource::relations_query;
 use super::vocabulary::{self, VOCABULARIES};
 use super::void::{self, DUMPS};
 use crate::config::PublishConfig;
@@ -69,14 +70,7 @@ impl Publisher<'_> {
             let compared = self.lookup().compare_sources(node)?;
             let page = render(&description, &compared, &path, &prefixes, Site::Static);
             self.page(&path, &page)?;
-            let iri = node.as_str();
-            self.documents(
-                &path,
-                &format!(
-                    "CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} \
-                     WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
-                ),
-            )?;
+            self.documents(&path, &relations_query(node))?;
         }
         for vocabulary in &VOCABULARIES {
             let rows = self.rows(&vocabulary::query(vocabulary))?;
@@ -85,13 +79,7 @@ impl Publisher<'_> {
             }
             let page = vocabulary::document(vocabulary, &rows, &prefixes, Site::Static);
             self.page(vocabulary.path, &page)?;
-            self.documents(
-                vocabulary.path,
-                &format!(
-                    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }}",
-                    vocabulary.graph
-                ),
-            )?;
+            self.documents(vocabulary.path, &vocabulary::construct(vocabulary))?;
         }
         for (suffix, format) in DUMPS {
             let mut buffer = Buffer::default();

@@ -64,19 +64,8 @@ impl Target {
     /// The triples of its document: a resource's relations out and in, a vocabulary's graph.
     fn construct(&self) -> String {
         match self {
-            Self::Resource(node) => {
-                let iri = node.as_str();
-                format!(
-                    "CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} \
-                     WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
-                )
-            }
-            Self::Vocabulary(v) => {
-                format!(
-                    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }}",
-                    v.graph
-                )
-            }
+            Self::Resource(node) => relations_query(node),
+            Self::Vocabulary(v) => vocabulary::construct(v),
         }
     }
 
@@ -147,6 +136,15 @@ fn split_suffix(path: &str) -> (&str, Option<Document>) {
         }
     }
     (path, None)
+}
+
+/// The triples of a resource's document: its relations out and in.
+pub fn relations_query(node: &NamedNode) -> String {
+    let iri = node.as_str();
+    format!(
+        "CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} \
+         WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
+    )
 }
 
 /// Whether the graph holds the target.

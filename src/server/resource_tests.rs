@@ -301,3 +301,25 @@ fn a_countrys_page_compares_its_figures_source_by_source() {
     let (_, _, _, figure) = fetch(&e, Method::GET, &format!("{RUSSIA}.html"), None);
     assert!(!figure.contains("compare-sources"));
 }
+
+#[test]
+fn hostile_resource_paths_get_404_or_400_and_never_reach_a_query() {
+    let e = endpoint(Limits::default(), None);
+    let long = format!("/id/{}", "a".repeat(20_000));
+    for target in [
+        "/id/%00",
+        "/id/a%3E%20%7B%20%3Fs",
+        "/id/x/../../etc/passwd",
+        "/id/%FF%FE",
+        "/id/",
+        "/ontology.ttl.ttl",
+        long.as_str(),
+    ] {
+        let (status, ..) = fetch(&e, Method::GET, target, None);
+        assert!(
+            matches!(status, StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST),
+            "{}: {status}",
+            &target[..target.len().min(40)]
+        );
+    }
+}

@@ -123,6 +123,14 @@ pub fn query(vocabulary: &Vocabulary) -> String {
     )
 }
 
+/// The triples of the vocabulary's document: its named graph.
+pub fn construct(vocabulary: &Vocabulary) -> String {
+    format!(
+        "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }}",
+        vocabulary.graph
+    )
+}
+
 /// The vocabulary's page on the endpoint.
 pub fn page(endpoint: &Endpoint, vocabulary: &Vocabulary) -> Response<Body> {
     let rows = on_worker(endpoint, |token| {

@@ -13,8 +13,8 @@
 
 use super::Source;
 use super::lexer::{TokenKind, tokens};
-use super::syntax::caret;
-use crate::error::{Error, Position, Result};
+use super::syntax::{caret, position_of};
+use crate::error::{Error, Result};
 
 /// The deepest a statement may nest, counted as above.
 pub const LIMIT: usize = 2_000;
@@ -92,18 +92,7 @@ pub fn check(source: &Source) -> Result<()> {
     let (_, Some(offset)) = measure(&source.text, LIMIT) else {
         return Ok(());
     };
-    let before = &source.text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rfind('\n')
-        .map_or(before, |n| &before[n + 1..])
-        .chars()
-        .count()
-        + 1;
-    let position = Position {
-        line: line as u64,
-        column: column as u64,
-    };
+    let position = position_of(&source.text, offset);
     Err(Error::TooDeep {
         origin: source.origin.clone(),
         position,
