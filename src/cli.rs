@@ -55,6 +55,10 @@ pub enum Command {
     /// the ontology's and the measures' pages, the VoID description, full dumps, a sitemap and
     /// the redirect rules w3id.org needs (.htaccess), for any static host.
     Publish(PublishCmd),
+    /// Upload the embedded graph (and any --data) into a remote store, graph by graph: the
+    /// Graph Store Protocol (PUT, so a re-run replaces), else chunked INSERT DATA; then checks
+    /// every graph's triple count.
+    Push(PushCmd),
     /// Write the embedded graph, or a store, in an RDF syntax.
     ///
     /// N-Quads and TriG keep the named graphs (one per embedded file) next to the default graph;
@@ -112,6 +116,26 @@ pub struct DatasetArgs {
     pub store: Option<PathBuf>,
 }
 
+/// A remote SPARQL endpoint to run statements on instead of a local dataset.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RemoteArgs {
+    /// Run on a remote SPARQL 1.1 endpoint instead of the local graph: its URL, or the name of
+    /// an entry in ~/.config/ffkg/endpoints.toml. Credentials: FFKG_ENDPOINT_TOKEN (bearer),
+    /// FFKG_ENDPOINT_USER and FFKG_ENDPOINT_PASSWORD (basic), or ~/.netrc.
+    #[arg(long = "endpoint", value_name = "URL|NAME")]
+    pub endpoint: Option<String>,
+    /// Where updates go, when not to the --endpoint URL.
+    #[arg(long = "endpoint-update", value_name = "URL", requires = "endpoint")]
+    pub endpoint_update: Option<String>,
+    /// The endpoint's SPARQL 1.1 Graph Store Protocol URL (`ffkg push` uploads through it).
+    #[arg(long = "graph-store", value_name = "URL", requires = "endpoint")]
+    pub graph_store: Option<String>,
+    /// An HTTP header sent with every request to the endpoint (`--header 'Name: value'`;
+    /// repeatable).
+    #[arg(long = "header", value_name = "NAME: VALUE", requires = "endpoint")]
+    pub headers: Vec<String>,
+}
+
 /// How queries are parsed and run.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RunArgs {
@@ -165,6 +189,8 @@ pub struct QueryCmd {
     pub expr: Vec<String>,
     #[command(flatten)]
     pub dataset: DatasetArgs,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     #[command(flatten)]
     pub run: RunArgs,
     #[command(flatten)]
@@ -222,6 +248,25 @@ pub struct UpdateCmd {
     /// The updates in the order they were given (filled in after parsing).
     #[arg(skip)]
     pub sources: Vec<SourceArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct PushCmd {
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// The longest one request may take, in SECONDS (default 60).
+    #[arg(long = "timeout", value_name = "SECONDS", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
+    /// Triples per INSERT DATA request when the store has no Graph Store Protocol.
+    #[arg(long = "chunk", value_name = "TRIPLES", default_value = "5000", value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk: u32,
+    /// Also write the default graph, even where it is the merge of the named graphs (as it is
+    /// for the embedded graph): for stores whose default graph does not include their named
+    /// graphs (Fuseki without unionDefaultGraph, `ffkg serve --no-embedded`).
+    #[arg(long = "copy-default")]
+    pub copy_default: bool,
 }
 
 #[derive(Debug, Args)]

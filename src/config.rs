@@ -3,7 +3,8 @@
 //! without one): after this, `app` only dispatches. The REPL keeps its session settings in
 //! the same types ([`Settings`], [`Formats`]).
 
-use crate::cli::{self, Cli, Command, DatasetArgs, RunArgs, SourceArg};
+use crate::cli::{self, Cli, Command, DatasetArgs, RemoteArgs, RunArgs, SourceArg};
+use crate::data::endpoint::{Endpoint, EndpointArgs};
 use crate::data::graph::DatasetSpec;
 use crate::data::{DatasetChoice, store};
 use crate::error::{Error, Result};
@@ -30,6 +31,7 @@ pub enum Config {
     Repl(ReplConfig),
     Serve(ServeConfig),
     Publish(PublishConfig),
+    Push(PushConfig),
     Completions(clap_complete::Shell),
     Man,
 }
@@ -71,9 +73,16 @@ impl Formats {
     }
 }
 
+/// What statements run on: a local dataset, or a remote endpoint.
+#[derive(Debug, Clone)]
+pub enum Connection {
+    Local(DatasetChoice),
+    Remote(Box<Endpoint>),
+}
+
 #[derive(Debug)]
 pub struct QueryConfig {
-    pub dataset: DatasetChoice,
+    pub dataset: Connection,
     pub settings: Settings,
     pub sources: Vec<SourceArg>,
     pub all: bool,
@@ -122,6 +131,19 @@ pub struct PublishConfig {
     pub out: std::path::PathBuf,
     /// Where the site will be served, without a trailing slash.
     pub site_url: String,
+}
+
+/// `ffkg push`: what is uploaded, where, and how.
+#[derive(Debug)]
+pub struct PushConfig {
+    pub dataset: DatasetChoice,
+    /// The entailments are pushed too (`--reasoning` given).
+    pub entailments: bool,
+    pub endpoint: Endpoint,
+    pub timeout: std::time::Duration,
+    pub chunk: usize,
+    /// The default graph is written too, even when it is the merge of the named graphs.
+    pub copy_default: bool,
 }
 
 /// `ffkg serve`: the dataset and every limit of the endpoint.
@@ -183,8 +205,12 @@ impl Config {
     pub fn from_cli(cli: Cli) -> Result<Self> {
         Ok(match cli.command {
             Some(Command::Query(cmd)) => Self::Query(QueryConfig {
-                dataset: dataset_choice(&cmd.dataset, Reasoning::Owl)?,
-                settings: settings(&cmd.run),
+                dataset: connection(&cmd.dataset, &cmd.remote, Reasoning::Owl)?,
+                settings: Settings {
+                    // The names a remote endpoint uses are its own: no warnings from ours.
+                    lint: !cmd.run.quiet && cmd.remote.endpoint.is_none(),
+                    ..settings(&cmd.run)
+                },
                 sources: cmd.sources,
                 all: cmd.all,
                 params: cmd.params,
@@ -294,6 +320,22 @@ impl Config {
                 out: cmd.out,
                 site_url: cmd.site_url.trim_end_matches('/').to_owned(),
             }),
+            Some(Command::Push(cmd)) => {
+                let Some(endpoint) = remote_endpoint(&cmd.remote)? else {
+                    return Err(Error::usage(
+                        "push needs --endpoint URL: the store's SPARQL endpoint (with \
+                         --graph-store URL when its Graph Store Protocol is elsewhere)",
+                    ));
+                };
+                Self::Push(PushConfig {
+                    dataset: dataset_choice(&cmd.dataset, Reasoning::None)?,
+                    entailments: cmd.dataset.reasoning.is_some(),
+                    endpoint,
+                    timeout: cmd.timeout.unwrap_or(crate::sparql::Fetch::DEFAULT_TIMEOUT),
+                    chunk: cmd.chunk as usize,
+                    copy_default: cmd.copy_default,
+                })
+            }
             Some(Command::Repl(cmd)) => Self::Repl(repl(&cmd)?),
             None => Self::Repl(repl(&cli::ReplCmd::default())?),
         })
@@ -338,6 +380,47 @@ pub fn dataset_choice(args: &DatasetArgs, embedded_default: Reasoning) -> Result
         data_format: args.data_format.map(Format::from),
         reasoning,
     }))
+}
+
+/// The endpoint of `--endpoint`, settled from the config file and the environment.
+fn remote_endpoint(args: &RemoteArgs) -> Result<Option<Endpoint>> {
+    let Some(endpoint) = &args.endpoint else {
+        return Ok(None);
+    };
+    let args = EndpointArgs {
+        endpoint: endpoint.clone(),
+        update: args.endpoint_update.clone(),
+        store: args.graph_store.clone(),
+        headers: args.headers.clone(),
+    };
+    Endpoint::resolve(&args, &|name| std::env::var(name).ok()).map(Some)
+}
+
+/// A remote endpoint when `--endpoint` is given (no local dataset options with it), else the
+/// local dataset.
+fn connection(
+    dataset: &DatasetArgs,
+    remote: &RemoteArgs,
+    embedded_default: Reasoning,
+) -> Result<Connection> {
+    let Some(endpoint) = remote_endpoint(remote)? else {
+        return dataset_choice(dataset, embedded_default).map(Connection::Local);
+    };
+    let local = [
+        (!dataset.data.is_empty(), "--data"),
+        (!dataset.named.is_empty(), "--named"),
+        (dataset.data_format.is_some(), "--data-format"),
+        (dataset.no_embedded, "--no-embedded"),
+        (dataset.reasoning.is_some(), "--reasoning"),
+        (dataset.store.is_some(), "--store"),
+    ];
+    if let Some((_, flag)) = local.iter().find(|(given, _)| *given) {
+        return Err(Error::usage(format!(
+            "{flag} chooses local data, and --endpoint runs on the endpoint's: give one or the \
+             other (to put local data into the endpoint's store, use `ffkg push`)"
+        )));
+    }
+    Ok(Connection::Remote(Box::new(endpoint)))
 }
 
 /// The parsing and evaluation settings of the run options.

@@ -95,6 +95,15 @@ pub enum Error {
     /// A store operation failed.
     #[error("store")]
     Store(#[source] Cause),
+    /// A remote endpoint refused a request (`status`: the HTTP status it answered with; the
+    /// message has its text), answered with something unreadable, or could not be reached.
+    #[error("{origin}: {endpoint} {message}")]
+    Endpoint {
+        origin: String,
+        endpoint: String,
+        message: String,
+        status: Option<u16>,
+    },
     /// A bug in ffkg, caught before it could take the session down.
     #[error("{origin}: internal error (please report it): {message}")]
     Internal { origin: String, message: String },
@@ -140,8 +149,12 @@ impl Error {
             | Self::QueryEvaluation { .. }
             | Self::Data { .. }
             | Self::Internal { .. } => ExitStatus::QueryOrData,
+            // Refused: the statement or the data; not reached: the network.
+            Self::Endpoint {
+                status: Some(_), ..
+            } => ExitStatus::QueryOrData,
             Self::Timeout { .. } => ExitStatus::Timeout,
-            Self::Io { .. } | Self::Store(_) => ExitStatus::Io,
+            Self::Io { .. } | Self::Store(_) | Self::Endpoint { .. } => ExitStatus::Io,
         }
     }
 

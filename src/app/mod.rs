@@ -4,6 +4,7 @@
 mod check;
 mod data;
 pub mod jobs;
+mod push;
 mod query;
 
 use crate::cli::Cli;
@@ -24,6 +25,7 @@ pub fn run(config: Config) -> anyhow::Result<ExitStatus> {
         Config::Repl(config) => crate::repl::run(config),
         Config::Serve(config) => crate::server::run(config),
         Config::Publish(config) => crate::server::publish::run(config),
+        Config::Push(config) => push::run(config),
         Config::Completions(shell) => shell_files(|out| Cli::write_completions(shell, out)),
         Config::Man => shell_files(Cli::write_man_page),
     }

@@ -2,8 +2,9 @@
 //! into stdout, a file or a directory, with a summary of the batch on stderr.
 
 use super::jobs::{self, Job};
-use crate::config::QueryConfig;
-use crate::data::Dataset;
+use crate::config::{Connection, QueryConfig};
+use crate::data::remote::Remote;
+use crate::data::{Backend, Dataset};
 use crate::describe;
 use crate::engine::worker::{self, Stop};
 use crate::engine::{self, OutputOptions, Summary, duration_text, plural};
@@ -64,11 +65,9 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
     }
 
     let started = Instant::now();
-    let dataset =
-        Dataset::open(&config.dataset)?.with_fetch(Fetch::services(config.settings.timeout));
-    let dataset = Arc::new(dataset);
+    let dataset = open(&config.dataset, config.settings.timeout)?;
     let chatty = io::stderr().is_terminal();
-    if chatty {
+    if chatty && matches!(config.dataset, Connection::Local(_)) {
         eprintln!("graph ready in {}", duration_text(started.elapsed()));
     }
     let batch = jobs.len() > 1;
@@ -148,9 +147,26 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
     Ok(totals.first_failure.unwrap_or(ExitStatus::Success))
 }
 
+/// The backend statements run on; HTTP requests (SERVICE calls, or every request to a remote
+/// endpoint) are bounded by the statement timeout, or by a default one.
+pub fn open(
+    connection: &Connection,
+    timeout: Option<Duration>,
+) -> crate::error::Result<Arc<dyn Backend>> {
+    Ok(match connection {
+        Connection::Local(choice) => {
+            Arc::new(Dataset::open(choice)?.with_fetch(Fetch::services(timeout)))
+        }
+        Connection::Remote(endpoint) => Arc::new(Remote::new(
+            (**endpoint).clone(),
+            timeout.unwrap_or(Fetch::DEFAULT_TIMEOUT),
+        )),
+    })
+}
+
 /// Prepares one query and runs it on a worker under the timeout.
 fn run_one(
-    dataset: &Arc<Dataset>,
+    dataset: &Arc<dyn Backend>,
     config: &QueryConfig,
     options: &OutputOptions,
     job: &Job,

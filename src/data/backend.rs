@@ -1,6 +1,7 @@
 //! The seam between the engine and the data: everything a statement needs from a dataset. The
-//! local [`Dataset`](super::Dataset) is one implementation; a remote SPARQL endpoint is meant to
-//! be another, so that the CLI, the REPL and the server reach either through the same engine.
+//! local [`Dataset`](super::Dataset) is one implementation, a remote SPARQL endpoint
+//! ([`Remote`](super::remote::Remote)) the other, so that the CLI, the REPL and the server
+//! reach either through the same engine.
 
 use crate::error::Result;
 use crate::output::dataset::Wrote;
@@ -17,10 +18,12 @@ pub trait Backend: Send + Sync {
     fn description(&self) -> String;
 
     /// Starts a query; its results stream as they are read and stop once `token` is
-    /// cancelled.
+    /// cancelled. A local dataset runs `query`; a remote endpoint is sent `text`, the query as
+    /// written with the prologue it needs, which engines with quirks of their own take best.
     fn run_query(
         &self,
         query: Query,
+        text: &str,
         token: CancellationToken,
         origin: &str,
     ) -> Result<QueryResults<'static>>;
@@ -33,8 +36,14 @@ pub trait Backend: Send + Sync {
         origin: &str,
     ) -> Result<QueryExplanation>;
 
-    /// Runs an update.
-    fn run_update(&mut self, update: Update, token: CancellationToken, origin: &str) -> Result<()>;
+    /// Runs an update (`text` as for [`Backend::run_query`]).
+    fn run_update(
+        &mut self,
+        update: Update,
+        text: &str,
+        token: CancellationToken,
+        origin: &str,
+    ) -> Result<()>;
 
     /// Writes the whole dataset in `format` (the entailments only when `entailments`) and says
     /// how many triples or quads it wrote.

@@ -463,6 +463,7 @@ impl Backend for Dataset {
     fn run_query(
         &self,
         query: Query,
+        _text: &str,
         token: CancellationToken,
         origin: &str,
     ) -> Result<QueryResults<'static>> {
@@ -478,7 +479,13 @@ impl Backend for Dataset {
         self.explain(evaluator(Some(token), self.fetch).for_query(query), origin)
     }
 
-    fn run_update(&mut self, update: Update, token: CancellationToken, origin: &str) -> Result<()> {
+    fn run_update(
+        &mut self,
+        update: Update,
+        _text: &str,
+        token: CancellationToken,
+        origin: &str,
+    ) -> Result<()> {
         self.update(
             evaluator(Some(token), self.fetch).for_update(update),
             origin,

@@ -28,6 +28,9 @@ use std::time::{Duration, Instant};
 pub struct Statement {
     pub source: Source,
     pub body: Body,
+    /// The text as a remote endpoint is sent it: what was written, after the prologue it
+    /// needs from the settings (see [`Settings::as_sent`]).
+    pub sent: String,
 }
 
 /// What a statement is.
@@ -60,13 +63,13 @@ pub fn prepare(source: &Source, settings: &Settings) -> Result<Statement> {
         )));
     }
     let query_error = match settings.parse_query(source) {
-        Ok(query) => return Ok(statement(source, Body::Query(Box::new(query)))),
+        Ok(query) => return Ok(statement(source, settings, Body::Query(Box::new(query)))),
         // A statement too deep is too deep as either kind.
         Err(e @ Error::TooDeep { .. }) => return Err(e),
         Err(e) => e,
     };
     let update_error = match settings.parse_update(source) {
-        Ok(update) => return Ok(statement(source, Body::Update(Box::new(update)))),
+        Ok(update) => return Ok(statement(source, settings, Body::Update(Box::new(update)))),
         Err(e) => e,
     };
     let reach = |e: &Error| match e {
@@ -97,10 +100,11 @@ pub fn prepare_as(source: &Source, settings: &Settings, kind: Kind) -> Result<St
     )))
 }
 
-fn statement(source: &Source, body: Body) -> Statement {
+fn statement(source: &Source, settings: &Settings, body: Body) -> Statement {
     Statement {
         source: source.clone(),
         body,
+        sent: settings.as_sent(&source.text),
     }
 }
 
@@ -225,7 +229,14 @@ pub fn run_query(
     token: &CancellationToken,
 ) -> Result<Summary> {
     run_query_with(
-        |query| backend.run_query(query, token.clone(), &statement.source.origin),
+        |query| {
+            backend.run_query(
+                query,
+                &statement.sent,
+                token.clone(),
+                &statement.source.origin,
+            )
+        },
         statement,
         settings,
         output,
@@ -297,7 +308,7 @@ pub fn run_update(
         )));
     };
     guarded(token, origin, || {
-        backend.run_update((**update).clone(), token.clone(), origin)
+        backend.run_update((**update).clone(), &statement.sent, token.clone(), origin)
     })?;
     Ok(Summary {
         answer: Answer::Updated,
@@ -345,7 +356,7 @@ pub fn select(
         unreachable!("prepared as a query")
     };
     guarded(token, &source.origin, || {
-        match backend.run_query(*query, token.clone(), &source.origin)? {
+        match backend.run_query(*query, &statement.sent, token.clone(), &source.origin)? {
             QueryResults::Solutions(solutions) => {
                 let variables = solutions.variables().to_vec();
                 let rows = solutions

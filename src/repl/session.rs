@@ -246,8 +246,10 @@ impl Session {
             let origin = statement.source.origin.clone();
             // The results do not borrow the dataset: the lock is let go before they stream,
             // so a query left in the background never blocks an update.
-            let start =
-                |query| read_lock(&dataset, &origin)?.run_query(query, token.clone(), &origin);
+            let sent = statement.sent.clone();
+            let start = |query| {
+                read_lock(&dataset, &origin)?.run_query(query, &sent, token.clone(), &origin)
+            };
             engine::run_query_with(start, &statement, &settings, &options, &mut *sink, &token)
         })?;
         self.report(&summary);

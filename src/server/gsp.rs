@@ -193,12 +193,14 @@ fn write_graph(
         }
         operations.push(GraphUpdateOperation::InsertData { data });
     }
+    let update = Update {
+        base_iri: None,
+        operations,
+    };
     let statement = Statement {
         source: Source::new(format!("{method} {}", request.uri()), ""),
-        body: StatementBody::Update(Box::new(Update {
-            base_iri: None,
-            operations,
-        })),
+        sent: update.to_string(),
+        body: StatementBody::Update(Box::new(update)),
     };
     let checked = graph.clone();
     let deleting = *method == Method::DELETE;

@@ -145,6 +145,24 @@ impl Settings {
         Ok(parser)
     }
 
+    /// A statement as a remote endpoint is sent it: the declarations of the prefixes it may
+    /// use and of the base, then the text as written. They go on the text's first line, so
+    /// the line numbers in an endpoint's error are the user's own; the statement's own
+    /// declarations, coming later, win.
+    pub fn as_sent(&self, text: &str) -> String {
+        let mut sent = String::new();
+        if let Some(base) = &self.base_iri {
+            sent.push_str(&format!("BASE <{base}> "));
+        }
+        for (prefix, iri) in self.prefixes.iter() {
+            if text.contains(&format!("{prefix}:")) {
+                sent.push_str(&format!("PREFIX {prefix}: <{iri}> "));
+            }
+        }
+        sent.push_str(text);
+        sent
+    }
+
     /// Parses a query, after checking that its nesting is within [`depth::LIMIT`].
     pub fn parse_query(&self, source: &Source) -> Result<Query> {
         depth::check(source)?;

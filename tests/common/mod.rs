@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod library;
 pub mod serve;
 
 use assert_cmd::Command;

@@ -1,0 +1,257 @@
+//! `ffkg push`: the dataset uploaded into a remote store graph by graph — a Graph Store
+//! Protocol PUT where the store has one (so a re-run replaces rather than adds), chunked
+//! `INSERT DATA` where it has not — then every graph's triple count checked on the store.
+
+use crate::config::PushConfig;
+use crate::data::Dataset;
+use crate::data::export::Export;
+use crate::data::remote::Remote;
+use crate::engine::{duration_text, plural};
+use crate::error::{Error, ExitStatus, Result};
+use crate::output::dataset::Graphs;
+use crate::output::progress;
+use oxhttp::model::Method;
+use oxigraph::model::{NamedNode, Term, Triple};
+use std::fmt::Write as _;
+use std::time::Instant;
+
+/// One graph to push: its name (none for the default graph) and its triples.
+struct Upload {
+    graph: Option<NamedNode>,
+    triples: Vec<Triple>,
+}
+
+impl Upload {
+    fn label(&self) -> String {
+        self.graph
+            .as_ref()
+            .map_or_else(|| "the default graph".to_owned(), |g| format!("graph {g}"))
+    }
+}
+
+/// How the graphs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Way {
+    GraphStore,
+    InsertData,
+}
+
+pub fn run(config: PushConfig) -> anyhow::Result<ExitStatus> {
+    let started = Instant::now();
+    let dataset = Dataset::open(&config.dataset)?;
+    let uploads = uploads(&dataset, config.entailments, config.copy_default)?;
+    drop(dataset);
+    let remote = Remote::new(config.endpoint, config.timeout);
+    let total: u64 = uploads.iter().map(|u| u.triples.len() as u64).sum();
+    eprintln!(
+        "pushing {} in {} to {}",
+        plural(total, "triple", "triples"),
+        plural(uploads.len() as u64, "graph", "graphs"),
+        remote.endpoint().name
+    );
+    let bar = progress::triples(total, "pushing", 0);
+    let mut method = if remote.endpoint().store.is_some() {
+        Way::GraphStore
+    } else {
+        Way::InsertData
+    };
+    let mut failed = Vec::new();
+    let mut pushed = 0;
+    for upload in &uploads {
+        bar.set_message(upload.label());
+        let result = match method {
+            Way::GraphStore => match put(&remote, upload) {
+                // No Graph Store Protocol there after all: the rest go by INSERT DATA.
+                Err(Error::Endpoint {
+                    message,
+                    status: Some(404 | 405 | 501),
+                    ..
+                }) => {
+                    eprintln!(
+                        "the store has no Graph Store Protocol at {} ({message}): using INSERT DATA",
+                        remote.endpoint().store.as_ref().map_or("", |u| u.as_str())
+                    );
+                    method = Way::InsertData;
+                    insert(&remote, upload, config.chunk)
+                }
+                other => other,
+            },
+            Way::InsertData => insert(&remote, upload, config.chunk),
+        };
+        bar.inc(upload.triples.len() as u64);
+        let result = result
+            .and_then(|()| verify(&remote, upload))
+            .map_err(|e| match e {
+                Error::Timeout { origin, seconds } => Error::Endpoint {
+                    origin,
+                    endpoint: remote.endpoint().name.clone(),
+                    message: format!("did not answer within {seconds} s (see --timeout)"),
+                    status: None,
+                },
+                other => other,
+            });
+        match result {
+            Ok(()) => {
+                pushed += 1;
+                bar.suspend(|| {
+                    eprintln!(
+                        "{}: {}",
+                        upload.label(),
+                        plural(upload.triples.len() as u64, "triple", "triples")
+                    );
+                });
+            }
+            Err(e) => {
+                bar.suspend(|| eprintln!("ffkg: {}", crate::error::report(&e)));
+                // Refused credentials, or no store at all, would fail every graph alike.
+                let hopeless = matches!(
+                    e,
+                    Error::Endpoint {
+                        status: None | Some(401 | 403),
+                        ..
+                    }
+                );
+                failed.push((upload.label(), e));
+                if hopeless {
+                    break;
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let how = match method {
+        Way::GraphStore => "Graph Store Protocol",
+        Way::InsertData => "INSERT DATA",
+    };
+    if let Some((_, first)) = failed.first() {
+        let untried = uploads.len() - pushed - failed.len();
+        eprintln!(
+            "pushed {} of {} graphs by {how}; failed: {}{}",
+            pushed,
+            uploads.len(),
+            failed
+                .iter()
+                .map(|(label, _)| label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if untried > 0 {
+                format!("; not tried: {untried} (the store holds them as it did)")
+            } else {
+                String::new()
+            }
+        );
+        return Ok(first.exit_status());
+    }
+    eprintln!(
+        "pushed {} in {} by {how}, every count checked, in {}",
+        plural(total, "triple", "triples"),
+        plural(uploads.len() as u64, "graph", "graphs"),
+        duration_text(started.elapsed())
+    );
+    Ok(ExitStatus::Success)
+}
+
+/// The graphs to push: every named graph, and the default graph unless it is their merge.
+fn uploads(dataset: &Dataset, entailments: bool, copy_default: bool) -> Result<Vec<Upload>> {
+    let export = Export::new(dataset, entailments)?;
+    let mut graphs: Vec<Option<NamedNode>> = Vec::new();
+    if copy_default || !dataset.default_graph_is_union() {
+        graphs.push(None);
+    }
+    graphs.extend(export.names()?.into_iter().map(Some));
+    let mut uploads = Vec::new();
+    for graph in graphs {
+        let triples = export
+            .graph(graph.as_ref())?
+            .map(|quad| quad.map(Triple::from))
+            .collect::<Result<Vec<_>>>()?;
+        // An empty default graph is not worth a request; an empty named graph still is not
+        // (stores do not keep empty graphs).
+        if !triples.is_empty() {
+            uploads.push(Upload { graph, triples });
+        }
+    }
+    Ok(uploads)
+}
+
+/// A Graph Store Protocol PUT of the graph as N-Triples: it replaces what the graph held.
+fn put(remote: &Remote, upload: &Upload) -> Result<()> {
+    let Some(store) = remote.endpoint().store.clone() else {
+        return Err(Error::usage("no Graph Store Protocol URL"));
+    };
+    let mut url = store;
+    match &upload.graph {
+        Some(graph) => url.query_pairs_mut().append_pair("graph", graph.as_str()),
+        None => url.query_pairs_mut().append_key_only("default"),
+    };
+    let mut body = String::new();
+    for triple in &upload.triples {
+        let _ = writeln!(body, "{triple} .");
+    }
+    remote.send(
+        Method::PUT,
+        url.as_str(),
+        &[("Content-Type", "application/n-triples")],
+        body.into_bytes(),
+        &upload.label(),
+    )?;
+    Ok(())
+}
+
+/// The graph cleared, then sent in `INSERT DATA` requests of `chunk` triples. Triples with
+/// blank nodes go together in the last request: each request has blank nodes of its own.
+fn insert(remote: &Remote, upload: &Upload, chunk: usize) -> Result<()> {
+    let label = upload.label();
+    let target = match &upload.graph {
+        Some(graph) => format!("GRAPH {graph}"),
+        None => "DEFAULT".to_owned(),
+    };
+    remote.update_text(&format!("CLEAR SILENT {target}"), &label)?;
+    let (blank, plain): (Vec<&Triple>, Vec<&Triple>) =
+        upload.triples.iter().partition(|t| has_blank_node(t));
+    let mut requests: Vec<Vec<&Triple>> = plain.chunks(chunk).map(<[_]>::to_vec).collect();
+    if !blank.is_empty() {
+        requests.push(blank);
+    }
+    for triples in requests {
+        let mut text = String::from("INSERT DATA { ");
+        if let Some(graph) = &upload.graph {
+            let _ = write!(text, "GRAPH {graph} {{ ");
+        }
+        for triple in triples {
+            let _ = writeln!(text, "{triple} .");
+        }
+        text.push_str(if upload.graph.is_some() { "} }" } else { "}" });
+        remote.update_text(&text, &label)?;
+    }
+    Ok(())
+}
+
+fn has_blank_node(triple: &Triple) -> bool {
+    triple.subject.is_blank_node() || matches!(triple.object, Term::BlankNode(_))
+}
+
+/// The store's count of the graph's triples must be what was sent. (A default graph that
+/// the store merges with its named graphs may hold more.)
+fn verify(remote: &Remote, upload: &Upload) -> Result<()> {
+    let label = upload.label();
+    let query = match &upload.graph {
+        Some(graph) => format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"),
+        None => "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }".to_owned(),
+    };
+    let found = remote.count(&query, &label)?;
+    let sent = upload.triples.len() as u64;
+    if found == sent || (upload.graph.is_none() && found > sent) {
+        return Ok(());
+    }
+    Err(Error::Endpoint {
+        origin: label,
+        endpoint: remote.endpoint().query.as_str().to_owned(),
+        message: format!(
+            "holds {} after the push, not the {} sent",
+            plural(found, "triple", "triples"),
+            sent
+        ),
+        status: None,
+    })
+}

@@ -1,0 +1,371 @@
+//! A remote SPARQL 1.1 endpoint as a [`Backend`]: a statement prepared locally (prefixes,
+//! located syntax errors) is sent as text, and the answer is parsed as it streams in (sparesults
+//! for solutions, oxrdfio for graphs) into the same results a local query gives, so every
+//! renderer, sink and summary works unchanged. Also the Graph Store Protocol requests that
+//! `ffkg push` makes.
+
+use super::Backend;
+use super::endpoint::Endpoint;
+use crate::error::{Error, Result};
+use crate::output::dataset::Wrote;
+use crate::output::format::Format;
+use crate::sparql::prefixes::PrefixMap;
+use oxhttp::Client;
+use oxhttp::model::{Body, Method, Request, Response};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::NamedNode;
+use oxigraph::sparql::results::{
+    QueryResultsFormat, QueryResultsParser, ReaderQueryResultsParserOutput,
+};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryExplanation, QueryResults, QuerySolutionIter,
+    QueryTripleIter,
+};
+use spargebra::{Query, Update};
+use std::io::{self, Read, Write};
+use std::time::Duration;
+
+/// What a query asks for, in the order an endpoint is asked to prefer.
+const SOLUTIONS_ACCEPT: &str = "application/sparql-results+json, \
+     application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.8";
+const GRAPH_ACCEPT: &str = "application/n-triples, text/turtle;q=0.9, \
+     application/rdf+xml;q=0.8, text/plain;q=0.5";
+/// How much of an error body is shown: enough for any engine's message.
+const ERROR_TEXT: u64 = 4096;
+
+/// A remote endpoint and how long one request may take.
+#[derive(Debug)]
+pub struct Remote {
+    endpoint: Endpoint,
+    timeout: Duration,
+}
+
+impl Remote {
+    /// Each request (connecting, and every read and write) is bounded by `timeout`.
+    pub fn new(endpoint: Endpoint, timeout: Duration) -> Self {
+        Self { endpoint, timeout }
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    fn client(&self) -> Client {
+        let client = Client::new()
+            .with_global_timeout(self.timeout)
+            .with_redirection_limit(5);
+        match client.with_user_agent(concat!("ffkg/", env!("CARGO_PKG_VERSION"))) {
+            Ok(client) => client,
+            Err(_) => Client::new().with_global_timeout(self.timeout),
+        }
+    }
+
+    /// Sends a request with the endpoint's headers; an error status becomes an error carrying
+    /// the start of the endpoint's own text, and no answer within the timeout a timeout.
+    pub(crate) fn send(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+        origin: &str,
+    ) -> Result<Response<Body>> {
+        let mut builder = Request::builder().method(method).uri(url);
+        for (name, value) in &self.endpoint.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let request = builder
+            .body(Body::from(body))
+            .map_err(|e| Error::Endpoint {
+                origin: origin.to_owned(),
+                endpoint: url.to_owned(),
+                message: format!("cannot be asked: {e}"),
+                status: None,
+            })?;
+        let response = self.client().request(request).map_err(|e| {
+            // No answer in time is the statement's timeout, as it is locally.
+            if matches!(
+                e.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            ) {
+                return Error::Timeout {
+                    origin: origin.to_owned(),
+                    seconds: self.timeout.as_secs_f64(),
+                };
+            }
+            Error::Endpoint {
+                origin: origin.to_owned(),
+                endpoint: url.to_owned(),
+                message: format!("could not be reached: {e}"),
+                status: None,
+            }
+        })?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let mut text = String::new();
+        let _ = response
+            .into_body()
+            .take(ERROR_TEXT)
+            .read_to_string(&mut text);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        Err(Error::Endpoint {
+            origin: origin.to_owned(),
+            endpoint: url.to_owned(),
+            message: if text.is_empty() {
+                format!("answered {status}")
+            } else {
+                format!("answered {status}: {text}")
+            },
+            status: Some(status.as_u16()),
+        })
+    }
+
+    /// A SPARQL 1.1 Protocol request by POST with a form body (`query=` or `update=`), which
+    /// every engine takes and which has no URL length limit.
+    fn post_form(
+        &self,
+        url: &str,
+        field: &str,
+        text: &str,
+        accept: &str,
+        origin: &str,
+    ) -> Result<Response<Body>> {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair(field, text)
+            .finish();
+        self.send(
+            Method::POST,
+            url,
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", accept),
+            ],
+            body.into_bytes(),
+            origin,
+        )
+    }
+
+    /// Runs a SELECT returning one count.
+    pub fn count(&self, query: &str, origin: &str) -> Result<u64> {
+        let text = query;
+        let query = spargebra::SparqlParser::new()
+            .parse_query(text)
+            .map_err(|e| Error::evaluation(origin, e))?;
+        let QueryResults::Solutions(mut solutions) =
+            self.run_query(query, text, CancellationToken::new(), origin)?
+        else {
+            return Err(Error::evaluation(
+                origin,
+                "a count query did not give solutions",
+            ));
+        };
+        let solution = solutions
+            .next()
+            .transpose()
+            .map_err(|e| Error::from_evaluation(origin, e))?;
+        let value = solution.and_then(|s| s.get(0).cloned());
+        match value {
+            Some(oxigraph::model::Term::Literal(l)) => l.value().parse().map_err(|_| {
+                Error::evaluation(origin, format!("the endpoint counted {:?}", l.value()))
+            }),
+            _ => Ok(0),
+        }
+    }
+
+    /// Sends an update's text as it is.
+    pub fn update_text(&self, text: &str, origin: &str) -> Result<()> {
+        let url = self.endpoint.update.as_str().to_owned();
+        self.post_form(&url, "update", text, "*/*", origin)?;
+        Ok(())
+    }
+}
+
+fn media_type(response: &Response<Body>) -> String {
+    response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// An error met while reading an answer that had started: the connection, or its syntax.
+#[derive(Debug, thiserror::Error)]
+#[error("{endpoint}: its answer broke off: {cause}")]
+struct Broken {
+    endpoint: String,
+    cause: String,
+}
+
+/// A read that waited past the timeout means the query ran out of time.
+fn stream_error(
+    endpoint: &str,
+    cause: impl std::fmt::Display,
+    io: Option<&io::Error>,
+) -> QueryEvaluationError {
+    if io.is_some_and(|e| {
+        matches!(
+            e.kind(),
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+        )
+    }) {
+        return QueryEvaluationError::Cancelled;
+    }
+    QueryEvaluationError::Dataset(Box::new(Broken {
+        endpoint: endpoint.to_owned(),
+        cause: cause.to_string(),
+    }))
+}
+
+/// Items until the first error or the token's cancellation, which ends the stream.
+fn guarded<T: 'static>(
+    items: impl Iterator<Item = std::result::Result<T, QueryEvaluationError>> + 'static,
+    token: CancellationToken,
+) -> impl Iterator<Item = std::result::Result<T, QueryEvaluationError>> + 'static {
+    let mut done = false;
+    items.map_while(move |item| {
+        if done {
+            return None;
+        }
+        if token.is_cancelled() {
+            done = true;
+            return Some(Err(QueryEvaluationError::Cancelled));
+        }
+        done = item.is_err();
+        Some(item)
+    })
+}
+
+impl Backend for Remote {
+    fn description(&self) -> String {
+        format!("the endpoint {}", self.endpoint.name)
+    }
+
+    fn run_query(
+        &self,
+        query: Query,
+        text: &str,
+        token: CancellationToken,
+        origin: &str,
+    ) -> Result<QueryResults<'static>> {
+        let graph = matches!(query, Query::Construct { .. } | Query::Describe { .. });
+        let accept = if graph {
+            GRAPH_ACCEPT
+        } else {
+            SOLUTIONS_ACCEPT
+        };
+        let url = self.endpoint.query.as_str().to_owned();
+        let response = self.post_form(&url, "query", text, accept, origin)?;
+        let media = media_type(&response);
+        let unreadable = |what: &str| Error::Endpoint {
+            origin: origin.to_owned(),
+            endpoint: url.clone(),
+            message: format!("answered with {what} ffkg cannot read ({media:?})"),
+            // A success status with an answer that cannot be read: a protocol failure.
+            status: None,
+        };
+        let body = response.into_body();
+        if graph {
+            let format = match media.as_str() {
+                // Virtuoso's and older engines' name for N-Triples.
+                "text/plain" => RdfFormat::NTriples,
+                other => RdfFormat::from_media_type(other).ok_or_else(|| unreadable("a graph"))?,
+            };
+            let endpoint = url.clone();
+            let triples =
+                RdfParser::from_format(format)
+                    .for_reader(body)
+                    .map(move |quad| match quad {
+                        Ok(quad) => Ok(quad.into()),
+                        Err(oxigraph::io::RdfParseError::Io(e)) => {
+                            Err(stream_error(&endpoint, &e, Some(&e)))
+                        }
+                        Err(e) => Err(stream_error(&endpoint, e, None)),
+                    });
+            return Ok(QueryResults::Graph(QueryTripleIter::new(guarded(
+                triples, token,
+            ))));
+        }
+        let format =
+            QueryResultsFormat::from_media_type(&media).ok_or_else(|| unreadable("results"))?;
+        let parsed = QueryResultsParser::from_format(format)
+            .for_reader(body)
+            .map_err(|e| Error::Endpoint {
+                origin: origin.to_owned(),
+                endpoint: url.clone(),
+                message: format!("answered with results that do not parse: {e}"),
+                status: None,
+            })?;
+        Ok(match parsed {
+            ReaderQueryResultsParserOutput::Boolean(value) => QueryResults::Boolean(value),
+            ReaderQueryResultsParserOutput::Solutions(solutions) => {
+                let variables = solutions.variables().to_vec().into();
+                let endpoint = url.clone();
+                let rows = solutions.map(move |row| {
+                    row.map_err(|e| match e {
+                        oxigraph::sparql::results::QueryResultsParseError::Io(io) => {
+                            stream_error(&endpoint, &io, Some(&io))
+                        }
+                        other => stream_error(&endpoint, other, None),
+                    })
+                });
+                QueryResults::Solutions(QuerySolutionIter::new(variables, guarded(rows, token)))
+            }
+        })
+    }
+
+    fn explain_query(
+        &self,
+        _query: Query,
+        _token: CancellationToken,
+        origin: &str,
+    ) -> Result<QueryExplanation> {
+        Err(Error::usage(format!(
+            "{origin}: explain needs a local dataset: {} plans the query itself",
+            self.description()
+        )))
+    }
+
+    fn run_update(
+        &mut self,
+        _update: Update,
+        text: &str,
+        _token: CancellationToken,
+        origin: &str,
+    ) -> Result<()> {
+        self.update_text(text, origin)
+    }
+
+    fn write_dataset(
+        &self,
+        _format: Format,
+        _prefixes: &PrefixMap,
+        _output_name: &str,
+        _writer: &mut dyn Write,
+        _entailments: bool,
+    ) -> Result<Wrote> {
+        Err(Error::usage(format!(
+            "writing a whole dataset needs a local one; from {}, run `CONSTRUCT WHERE {{ ?s ?p ?o }}` \
+             with --output",
+            self.description()
+        )))
+    }
+
+    fn contains_named_graph(&self, graph: &NamedNode) -> Result<bool> {
+        let text = format!("ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}");
+        let query = spargebra::SparqlParser::new()
+            .parse_query(&text)
+            .map_err(|e| Error::evaluation("graph check", e))?;
+        match self.run_query(query, &text, CancellationToken::new(), "graph check")? {
+            QueryResults::Boolean(value) => Ok(value),
+            _ => Ok(false),
+        }
+    }
+}
