@@ -259,8 +259,9 @@ pub struct PushCmd {
     /// The longest one request may take, in SECONDS (default 60).
     #[arg(long = "timeout", value_name = "SECONDS", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
-    /// Triples per INSERT DATA request when the store has no Graph Store Protocol.
-    #[arg(long = "chunk", value_name = "TRIPLES", default_value = "5000", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Triples per INSERT DATA request when the store has no Graph Store Protocol (Virtuoso
+    /// refuses much more than 1000 in one).
+    #[arg(long = "chunk", value_name = "TRIPLES", default_value = "1000", value_parser = clap::value_parser!(u32).range(1..))]
     pub chunk: u32,
     /// Also write the default graph, even where it is the merge of the named graphs (as it is
     /// for the embedded graph): for stores whose default graph does not include their named

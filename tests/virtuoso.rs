@@ -12,10 +12,62 @@ use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Where Virtuoso departs from SPARQL 1.1 (or from the answer the standard fixes), so that a
-/// library query's answer differs from oxigraph's; each is checked to differ still, so the
-/// list cannot go stale.
-const VIRTUOSO_DIFFERS: &[(&str, &str)] = &[];
+/// Queries whose `GROUP_CONCAT` Virtuoso gives without the language tag its values share, and
+/// as `""` for a group with no values (oxigraph keeps the tag and leaves an empty group
+/// unbound): compared with language tags and empty strings taken out.
+const PLAIN_CONCAT: &[&str] = &[
+    "compare-sources",
+    "extremist-groups",
+    "people",
+    "population-groups",
+    "regions",
+    "world-estimates",
+];
+
+/// Where Virtuoso's answer departs from the one SPARQL 1.1 fixes (or the standard leaves the
+/// answer to the engine); each is checked to differ still, so the list cannot go stale.
+const VIRTUOSO_DIFFERS: &[(&str, &str)] = &[
+    (
+        "describe",
+        "DESCRIBE's form is the engine's choice (SPARQL 1.1 §16.4): Virtuoso gives the triples \
+         that point at the resource, oxigraph the ones it points to",
+    ),
+    (
+        "documents",
+        "`rdfs:subClassOf+` inside FILTER NOT EXISTS: Virtuoso lets each document's broader \
+         kinds through as well",
+    ),
+    (
+        "organizations-by-kind",
+        "the same: Virtuoso counts every organization under plain \"organization\" too",
+    ),
+    (
+        "who-is-quoted",
+        "`rdf:type/rdfs:subClassOf*` inside FILTER EXISTS after VALUES: Virtuoso finds 6 \
+         agents of 38",
+    ),
+    (
+        "return-rates",
+        "Virtuoso divides an xsd:integer by an xsd:integer as integers (100 * 43 / 80 = 53); \
+         SPARQL gives an xsd:decimal (53.75, which ROUND makes 54)",
+    ),
+    (
+        "returned-more-than-a-third",
+        "Virtuoso gives the xsd:boolean of a comparison as the integers 1 and 0",
+    ),
+];
+
+/// An answer with its language tags and empty strings taken out (see [`PLAIN_CONCAT`]).
+fn plain(answer: &str) -> String {
+    let answer = answer.replace("\"@en", "\"");
+    let cells = answer.lines().map(|line| {
+        line.split('\t')
+            .map(|cell| if cell == "\"\"" { "" } else { cell })
+            .collect::<Vec<_>>()
+            .join("\t")
+    });
+    unordered(&cells.collect::<Vec<_>>().join("\n"))
+}
 
 /// A private Virtuoso, stopped when dropped.
 struct Virtuoso {
@@ -92,7 +144,9 @@ fn the_graph_pushed_into_virtuoso_answers_the_library_as_locally() {
         .args(["push", "--endpoint", &endpoint, "--reasoning", "owl"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("in 16 graphs by INSERT DATA, every count checked"));
+        .stderr(predicate::str::contains(
+            "in 16 graphs by INSERT DATA, every count checked",
+        ));
     ffkg()
         .args(["push", "--endpoint", &endpoint, "--graph-store", &store])
         .args(["--reasoning", "owl"])
@@ -106,15 +160,26 @@ fn the_graph_pushed_into_virtuoso_answers_the_library_as_locally() {
     let remote = answers(&["--endpoint", &endpoint], &dir.path().join("remote"));
     let mut unexpected = Vec::new();
     for (name, answer) in &local {
-        let query = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem);
-        let same = unordered(answer) == unordered(&remote[name]);
+        let query = name
+            .rsplit_once('.')
+            .map_or(name.as_str(), |(stem, _)| stem);
+        let theirs = &remote[name];
+        let same = if PLAIN_CONCAT.contains(&query) {
+            plain(answer) == plain(theirs)
+        } else {
+            unordered(answer) == unordered(theirs)
+        };
         let listed = VIRTUOSO_DIFFERS.iter().any(|(q, _)| *q == query);
         if same == listed {
             unexpected.push(format!(
                 "{query}: {}\n--- local\n{}\n--- Virtuoso\n{}",
-                if same { "now the same: take it off the list" } else { "differs" },
+                if same {
+                    "now the same: take it off the list"
+                } else {
+                    "differs"
+                },
                 unordered(answer),
-                unordered(&remote[name])
+                unordered(theirs)
             ));
         }
     }
@@ -126,5 +191,7 @@ fn the_graph_pushed_into_virtuoso_answers_the_library_as_locally() {
         .arg("SELECT * WHERE { ?x a/rdfs:subClassOf* _:b }")
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("answered 400 Bad Request: Virtuoso"));
+        .stderr(predicate::str::contains(
+            "answered 400 Bad Request: Virtuoso",
+        ));
 }

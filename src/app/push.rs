@@ -11,7 +11,8 @@ use crate::error::{Error, ExitStatus, Result};
 use crate::output::dataset::Graphs;
 use crate::output::progress;
 use oxhttp::model::Method;
-use oxigraph::model::{NamedNode, Term, Triple};
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -198,8 +199,10 @@ fn put(remote: &Remote, upload: &Upload) -> Result<()> {
     Ok(())
 }
 
-/// The graph cleared, then sent in `INSERT DATA` requests of `chunk` triples. Triples with
-/// blank nodes go together in the last request: each request has blank nodes of its own.
+/// The graph cleared, then sent in requests of about `chunk` triples: `INSERT DATA`, or for
+/// triples with blank nodes an `INSERT` template over one empty solution, which means the same
+/// (Virtuoso refuses blank nodes in `INSERT DATA`). Each request has blank nodes of its own, so
+/// the triples that share one go in the same request.
 fn insert(remote: &Remote, upload: &Upload, chunk: usize) -> Result<()> {
     let label = upload.label();
     let target = match &upload.graph {
@@ -209,12 +212,14 @@ fn insert(remote: &Remote, upload: &Upload, chunk: usize) -> Result<()> {
     remote.update_text(&format!("CLEAR SILENT {target}"), &label)?;
     let (blank, plain): (Vec<&Triple>, Vec<&Triple>) =
         upload.triples.iter().partition(|t| has_blank_node(t));
-    let mut requests: Vec<Vec<&Triple>> = plain.chunks(chunk).map(<[_]>::to_vec).collect();
-    if !blank.is_empty() {
-        requests.push(blank);
-    }
-    for triples in requests {
-        let mut text = String::from("INSERT DATA { ");
+    let plain = plain.chunks(chunk).map(|c| (false, c.to_vec()));
+    let blank = linked(blank, chunk).into_iter().map(|c| (true, c));
+    for (blanks, triples) in plain.chain(blank) {
+        let mut text = String::from(if blanks {
+            "INSERT { "
+        } else {
+            "INSERT DATA { "
+        });
         if let Some(graph) = &upload.graph {
             let _ = write!(text, "GRAPH {graph} {{ ");
         }
@@ -222,9 +227,81 @@ fn insert(remote: &Remote, upload: &Upload, chunk: usize) -> Result<()> {
             let _ = writeln!(text, "{triple} .");
         }
         text.push_str(if upload.graph.is_some() { "} }" } else { "}" });
+        if blanks {
+            text.push_str(" WHERE {}");
+        }
         remote.update_text(&text, &label)?;
     }
     Ok(())
+}
+
+/// Triples with blank nodes in groups of about `chunk`, the triples linked through blank
+/// nodes (an RDF list, a nested description) always in one group, however large.
+fn linked(triples: Vec<&Triple>, chunk: usize) -> Vec<Vec<&Triple>> {
+    // Union-find over the blank nodes; each triple joins its subject's and object's.
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut parent: Vec<usize> = Vec::new();
+    fn root(parent: &mut [usize], mut node: usize) -> usize {
+        while parent[node] != node {
+            parent[node] = parent[parent[node]];
+            node = parent[node];
+        }
+        node
+    }
+    let mut first = Vec::with_capacity(triples.len());
+    for triple in &triples {
+        let mut nodes = Vec::with_capacity(2);
+        for blank in blank_nodes(triple) {
+            let next = parent.len();
+            let id = *ids.entry(blank).or_insert(next);
+            if id == next {
+                parent.push(next);
+            }
+            nodes.push(id);
+        }
+        // (Only triples with a blank node come here; one without would stand alone.)
+        let head = nodes.first().copied().unwrap_or_else(|| {
+            parent.push(parent.len());
+            parent.len() - 1
+        });
+        if let Some(&other) = nodes.get(1) {
+            let (a, b) = (root(&mut parent, head), root(&mut parent, other));
+            parent[b] = a;
+        }
+        first.push(head);
+    }
+    let mut groups: HashMap<usize, Vec<&Triple>> = HashMap::new();
+    let mut order = Vec::new();
+    for (triple, node) in triples.into_iter().zip(first) {
+        let group = root(&mut parent, node);
+        groups
+            .entry(group)
+            .or_insert_with(|| {
+                order.push(group);
+                Vec::new()
+            })
+            .push(triple);
+    }
+    let mut requests: Vec<Vec<&Triple>> = Vec::new();
+    for group in order {
+        let group = groups.remove(&group).unwrap_or_default();
+        match requests.last_mut() {
+            Some(last) if last.len() + group.len() <= chunk => last.extend(group),
+            _ => requests.push(group),
+        }
+    }
+    requests
+}
+
+fn blank_nodes(triple: &Triple) -> Vec<&str> {
+    let mut nodes = Vec::new();
+    if let NamedOrBlankNode::BlankNode(b) = &triple.subject {
+        nodes.push(b.as_str());
+    }
+    if let Term::BlankNode(b) = &triple.object {
+        nodes.push(b.as_str());
+    }
+    nodes
 }
 
 fn has_blank_node(triple: &Triple) -> bool {
@@ -254,4 +331,42 @@ fn verify(remote: &Remote, upload: &Upload) -> Result<()> {
         ),
         status: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{BlankNode, Literal};
+
+    fn triple(subject: &str, object: Option<&str>) -> Triple {
+        let p = NamedNode::new_unchecked("http://e/p");
+        let object: Term = match object {
+            Some(b) => BlankNode::new_unchecked(b).into(),
+            None => Literal::from(1).into(),
+        };
+        Triple::new(BlankNode::new_unchecked(subject), p, object)
+    }
+
+    #[test]
+    fn triples_linked_by_blank_nodes_stay_in_one_request() {
+        // A list of three cells, and three lone blank nodes.
+        let triples = [
+            triple("c1", Some("c2")),
+            triple("x", None),
+            triple("c3", None),
+            triple("c2", Some("c3")),
+            triple("y", None),
+            triple("z", None),
+            triple("c1", None),
+        ];
+        let requests = linked(triples.iter().collect(), 2);
+        let list: Vec<&Vec<&Triple>> = requests
+            .iter()
+            .filter(|r| r.iter().any(|t| blank_nodes(t).contains(&"c1")))
+            .collect();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].len(), 4, "{requests:?}");
+        assert_eq!(requests.iter().map(Vec::len).sum::<usize>(), 7);
+        assert!(requests.iter().all(|r| r.len() <= 2 || r.len() == 4));
+    }
 }

@@ -30,8 +30,10 @@ const SOLUTIONS_ACCEPT: &str = "application/sparql-results+json, \
      application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.8";
 const GRAPH_ACCEPT: &str = "application/n-triples, text/turtle;q=0.9, \
      application/rdf+xml;q=0.8, text/plain;q=0.5";
-/// How much of an error body is shown: enough for any engine's message.
+/// How much of an error body is read: enough for any engine's message.
 const ERROR_TEXT: u64 = 4096;
+/// How many characters of it are shown.
+const ERROR_SHOWN: usize = 600;
 
 /// A remote endpoint and how long one request may take.
 #[derive(Debug)]
@@ -112,7 +114,12 @@ impl Remote {
             .into_body()
             .take(ERROR_TEXT)
             .read_to_string(&mut text);
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Some engines (Virtuoso) echo the whole statement after their message.
+        if let Some((cut, _)) = text.char_indices().nth(ERROR_SHOWN) {
+            text.truncate(cut);
+            text.push_str(" …");
+        }
         Err(Error::Endpoint {
             origin: origin.to_owned(),
             endpoint: url.to_owned(),
