@@ -205,6 +205,8 @@ pub struct ReplCmd {
     #[command(flatten)]
     pub dataset: DatasetArgs,
     #[command(flatten)]
+    pub remote: RemoteArgs,
+    #[command(flatten)]
     pub run: RunArgs,
     /// The format results are shown in: table (default), csv, tsv, json, xml for solutions;
     /// turtle, ntriples, nquads, trig, jsonld, rdfxml for graphs (see `.format`).

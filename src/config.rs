@@ -6,7 +6,7 @@
 use crate::cli::{self, Cli, Command, DatasetArgs, RemoteArgs, RunArgs, SourceArg};
 use crate::data::endpoint::{Endpoint, EndpointArgs};
 use crate::data::graph::DatasetSpec;
-use crate::data::{DatasetChoice, store};
+use crate::data::{Connection, DatasetChoice, store};
 use crate::error::{Error, Result};
 use crate::infer::Reasoning;
 use crate::output::format::{self, Format, ResultKind};
@@ -71,13 +71,6 @@ impl Formats {
         }
         formats
     }
-}
-
-/// What statements run on: a local dataset, or a remote endpoint.
-#[derive(Debug, Clone)]
-pub enum Connection {
-    Local(DatasetChoice),
-    Remote(Box<Endpoint>),
 }
 
 #[derive(Debug)]
@@ -193,7 +186,7 @@ impl Default for Limits {
 
 #[derive(Debug, Clone)]
 pub struct ReplConfig {
-    pub dataset: DatasetChoice,
+    pub dataset: Connection,
     pub settings: Settings,
     pub formats: Formats,
     /// `--keep-going`: a script goes on after a failing statement.
@@ -344,8 +337,11 @@ impl Config {
 
 fn repl(cmd: &cli::ReplCmd) -> Result<ReplConfig> {
     Ok(ReplConfig {
-        dataset: dataset_choice(&cmd.dataset, Reasoning::Owl)?,
-        settings: settings(&cmd.run),
+        dataset: connection(&cmd.dataset, &cmd.remote, Reasoning::Owl)?,
+        settings: Settings {
+            lint: !cmd.run.quiet && cmd.remote.endpoint.is_none(),
+            ..settings(&cmd.run)
+        },
         formats: Formats::kind_of(cmd.format),
         keep_going: cmd.keep_going,
     })

@@ -7,6 +7,7 @@ mod common;
 
 use common::ffkg;
 use common::library::{answers, unordered};
+use common::pty::{expect, quit, repl_at, typing};
 use common::serve::Served;
 use predicates::prelude::*;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -419,4 +420,70 @@ fn requests_carry_the_query_as_written_its_prefixes_credentials_and_headers() {
     );
     assert!(!query.contains("PREFIX skos:"), "{query}");
     assert!(!query.contains('\n'), "{query}");
+}
+
+#[test]
+fn the_repl_on_an_endpoint_completes_describes_and_switches() {
+    let served = Served::start(&[]);
+    let endpoint = format!("{}/sparql", served.base);
+    let place = served.base.trim_start_matches("http://").to_owned();
+    let prompt = format!("ffkg@{place}> ");
+    let home = tempfile::tempdir().expect("a temp dir");
+    let mut p = repl_at(home.path(), &["repl", "--endpoint", &endpoint], &prompt);
+    // Completion from the endpoint's own classes.
+    typing(&mut p, "SELECT ?c WHERE { ?c a ff:Countr\t");
+    expect(&mut p, "ff:Country");
+    typing(&mut p, " . ?c rdfs:label \"Tunisia\"@en };\r");
+    let table = expect(&mut p, "1 row");
+    assert!(table.contains("country:TUN"), "{table}");
+    expect(&mut p, &prompt);
+    typing(&mut p, ".describe country:TUN\r");
+    let card = expect(&mut p, "Referenced by");
+    assert!(card.contains("Tunisia"), "{card}");
+    expect(&mut p, &prompt);
+    // Back to local data (the embedded graph: the session began on the endpoint), and out.
+    typing(&mut p, ".endpoint local\r");
+    expect(&mut p, "on the embedded graph");
+    expect(&mut p, "ffkg> ");
+    typing(&mut p, ".load nothing-here.ttl\r");
+    expect(&mut p, "nothing-here.ttl");
+    expect(&mut p, "ffkg> ");
+    typing(&mut p, &format!(".endpoint {endpoint}\r"));
+    expect(&mut p, "answered in");
+    expect(&mut p, &prompt);
+    quit(p);
+    served.stop();
+}
+
+#[test]
+fn a_repl_script_updates_an_endpoint_and_keeps_local_data_aside() {
+    let (served, dir, token) = empty_store();
+    let endpoint = format!("{}/sparql", served.base);
+    let mine = dir.path().join("mine.ttl");
+    std::fs::write(&mine, "<http://e/a> <http://e/p> \"mine\" .\n").expect("written");
+    let script = format!(
+        "INSERT DATA {{ <http://e/b> <http://e/p> \"local\" }} ;\n\
+         .endpoint {endpoint}\n\
+         INSERT DATA {{ <http://e/c> <http://e/p> \"remote\" }} ;\n\
+         SELECT ?o WHERE {{ ?s <http://e/p> ?o }} ORDER BY ?o ;\n\
+         .load {0}\n\
+         .reasoning\n\
+         .endpoint local\n\
+         SELECT ?o WHERE {{ ?s <http://e/p> ?o }} ORDER BY ?o ;\n",
+        mine.display()
+    );
+    ffkg()
+        .args(["repl", "--keep-going", "--no-embedded", "--data"])
+        .arg(&mine)
+        .env("FFKG_ENDPOINT_TOKEN", &token)
+        .write_stdin(script)
+        .assert()
+        .code(2)
+        .stdout("?o\n\"remote\"\n?o\n\"local\"\n\"mine\"\n")
+        .stderr(predicate::str::contains(
+            ".load works on local data, and this session is on the endpoint",
+        ))
+        .stderr(predicate::str::contains("in the statement at <stdin>:5"))
+        .stderr(predicate::str::contains("in the statement at <stdin>:6"));
+    served.stop();
 }

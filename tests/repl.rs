@@ -4,71 +4,9 @@
 
 mod common;
 
+use common::pty::{ctrl_c, expect, quit, repl, typing};
 use common::{arg, ffkg};
-use rexpect::session::{Options, PtySession, spawn_with_options};
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
-
-/// Starts ffkg in a pseudo-terminal with its data directory (and so its history) under `home`,
-/// working in `home/work`.
-fn repl(home: &Path, args: &[&str]) -> PtySession {
-    let workdir = home.join("work");
-    std::fs::create_dir_all(&workdir).expect("work dir");
-    // A terminal of a known size: a new pseudo-terminal has none, and a long list of
-    // completions would otherwise stop at a --More-- prompt.
-    let mut command = Command::new("sh");
-    command
-        .arg("-c")
-        .arg("stty rows 200 cols 160 && exec \"$0\" \"$@\"")
-        .arg(assert_cmd::cargo::cargo_bin!("ffkg"))
-        .args(args)
-        .current_dir(&workdir)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1");
-    let mut session = spawn_with_options(
-        command,
-        Options::new()
-            .timeout_ms(Some(30_000))
-            .strip_ansi_escape_codes(true),
-    )
-    .expect("ffkg starts in a pseudo-terminal");
-    expect(&mut session, "ffkg> ");
-    session
-}
-
-/// Waits for `needle` in the output and returns what came before it. rexpect reads the
-/// terminal byte by byte as characters, so UTF-8 is matched and returned through that lens.
-fn expect(session: &mut PtySession, needle: &str) -> String {
-    let as_read: String = needle.bytes().map(char::from).collect();
-    match session.exp_string(&as_read) {
-        Ok(before) => {
-            let bytes: Vec<u8> = before.chars().map(|c| c as u8).collect();
-            String::from_utf8_lossy(&bytes).into_owned()
-        }
-        Err(e) => panic!("waiting for {needle:?}: {e}"),
-    }
-}
-
-/// Types keys (Enter is `\r`, as a terminal sends it).
-fn typing(session: &mut PtySession, keys: &str) {
-    session.send(keys).expect("keys are sent");
-    session.flush().expect("keys are sent");
-}
-
-/// Ctrl-C, then a pause: keys typed in the same read as a Ctrl-C at the prompt are dropped
-/// with the input it cancels, as they would be by a person typing that fast.
-fn ctrl_c(session: &mut PtySession) {
-    session.send_control('c').expect("Ctrl-C");
-    std::thread::sleep(Duration::from_millis(300));
-}
-
-fn quit(mut session: PtySession) {
-    typing(&mut session, ".quit\r");
-    session.exp_eof().expect("ffkg leaves on .quit");
-}
 
 #[test]
 fn a_multi_line_query_shows_a_table() {

@@ -2,16 +2,15 @@
 //! into stdout, a file or a directory, with a summary of the batch on stderr.
 
 use super::jobs::{self, Job};
-use crate::config::{Connection, QueryConfig};
-use crate::data::remote::Remote;
-use crate::data::{Backend, Dataset};
+use crate::config::QueryConfig;
+use crate::data::{Backend, Connection};
 use crate::describe;
 use crate::engine::worker::{self, Stop};
 use crate::engine::{self, OutputOptions, Summary, duration_text, plural};
 use crate::error::{self, Error, ExitStatus};
 use crate::output::sink::Target;
 use crate::output::table::TableOptions;
-use crate::sparql::{Fetch, Kind};
+use crate::sparql::Kind;
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -65,7 +64,7 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
     }
 
     let started = Instant::now();
-    let dataset = open(&config.dataset, config.settings.timeout)?;
+    let dataset: Arc<dyn Backend> = Arc::from(config.dataset.open(config.settings.timeout)?);
     let chatty = io::stderr().is_terminal();
     if chatty && matches!(config.dataset, Connection::Local(_)) {
         eprintln!("graph ready in {}", duration_text(started.elapsed()));
@@ -145,23 +144,6 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
         );
     }
     Ok(totals.first_failure.unwrap_or(ExitStatus::Success))
-}
-
-/// The backend statements run on; HTTP requests (SERVICE calls, or every request to a remote
-/// endpoint) are bounded by the statement timeout, or by a default one.
-pub fn open(
-    connection: &Connection,
-    timeout: Option<Duration>,
-) -> crate::error::Result<Arc<dyn Backend>> {
-    Ok(match connection {
-        Connection::Local(choice) => {
-            Arc::new(Dataset::open(choice)?.with_fetch(Fetch::services(timeout)))
-        }
-        Connection::Remote(endpoint) => Arc::new(Remote::new(
-            (**endpoint).clone(),
-            timeout.unwrap_or(Fetch::DEFAULT_TIMEOUT),
-        )),
-    })
 }
 
 /// Prepares one query and runs it on a worker under the timeout.

@@ -63,4 +63,13 @@ pub trait Backend: Send + Sync {
     fn is_persistent(&self) -> bool {
         false
     }
+
+    /// The local dataset, for what only one can do (load a file, change the reasoning).
+    fn local(&self) -> Option<&super::Dataset> {
+        None
+    }
+
+    fn local_mut(&mut self) -> Option<&mut super::Dataset> {
+        None
+    }
 }

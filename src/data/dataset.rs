@@ -522,4 +522,12 @@ impl Backend for Dataset {
     fn is_persistent(&self) -> bool {
         Dataset::is_persistent(self)
     }
+
+    fn local(&self) -> Option<&Dataset> {
+        Some(self)
+    }
+
+    fn local_mut(&mut self) -> Option<&mut Dataset> {
+        Some(self)
+    }
 }

@@ -121,6 +121,18 @@ impl Endpoint {
         })
     }
 
+    /// What the prompt calls it: its name in the config file, else its host and port.
+    pub fn short_name(&self) -> String {
+        if self.name != self.query.as_str() {
+            return self.name.clone();
+        }
+        match (self.query.host_str(), self.query.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            _ => self.name.clone(),
+        }
+    }
+
     /// The endpoint at a URL with nothing else said (the REPL's `.endpoint URL`).
     pub fn at(url: &str) -> Result<Self> {
         Self::resolve(

@@ -19,4 +19,28 @@ pub mod remote;
 pub mod store;
 
 pub use backend::Backend;
+
+use crate::error::Result;
+use std::time::Duration;
+
+/// What statements run on: a local dataset, or a remote endpoint.
+#[derive(Debug, Clone)]
+pub enum Connection {
+    Local(DatasetChoice),
+    Remote(Box<endpoint::Endpoint>),
+}
+
+impl Connection {
+    /// Opens the backend; HTTP requests (SERVICE calls, or every request to a remote endpoint)
+    /// are bounded by the statement timeout, or by a default one.
+    pub fn open(&self, timeout: Option<Duration>) -> Result<Box<dyn Backend>> {
+        let fetch = crate::sparql::Fetch::services(timeout);
+        Ok(match self {
+            Self::Local(choice) => Box::new(Dataset::open(choice)?.with_fetch(fetch)),
+            Self::Remote(endpoint) => {
+                Box::new(remote::Remote::new((**endpoint).clone(), fetch.timeout))
+            }
+        })
+    }
+}
 pub use dataset::{Dataset, DatasetChoice};

@@ -184,6 +184,23 @@ impl Remote {
         }
     }
 
+    /// Asks `ASK {}`, which every endpoint answers: whether it is there and speaks SPARQL.
+    pub fn probe(&self, origin: &str) -> Result<()> {
+        let text = "ASK {}";
+        let query = spargebra::SparqlParser::new()
+            .parse_query(text)
+            .map_err(|e| Error::evaluation(origin, e))?;
+        match self.run_query(query, text, CancellationToken::new(), origin)? {
+            QueryResults::Boolean(_) => Ok(()),
+            _ => Err(Error::Endpoint {
+                origin: origin.to_owned(),
+                endpoint: self.endpoint.query.as_str().to_owned(),
+                message: "did not answer ASK {} with a boolean".to_owned(),
+                status: None,
+            }),
+        }
+    }
+
     /// Sends an update's text as it is.
     pub fn update_text(&self, text: &str, origin: &str) -> Result<()> {
         let url = self.endpoint.update.as_str().to_owned();
@@ -359,10 +376,15 @@ impl Backend for Remote {
         _entailments: bool,
     ) -> Result<Wrote> {
         Err(Error::usage(format!(
-            "writing a whole dataset needs a local one; from {}, run `CONSTRUCT WHERE {{ ?s ?p ?o }}` \
-             with --output",
+            "writing a whole dataset needs a local one; from {}, write the answer of \
+             `CONSTRUCT WHERE {{ ?s ?p ?o }}` to a file (--output, or .output in the REPL)",
             self.description()
         )))
+    }
+
+    /// Changes are the endpoint's: nothing is left to save here.
+    fn is_persistent(&self) -> bool {
+        true
     }
 
     fn contains_named_graph(&self, graph: &NamedNode) -> Result<bool> {

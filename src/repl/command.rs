@@ -45,6 +45,8 @@ pub enum Command {
     Explain(Option<String>),
     /// `.reasoning [none|rdfs|owl]`: without a level, shows the level in use.
     Reasoning(Option<Reasoning>),
+    /// `.endpoint [URL|NAME|local]`: without an argument, says where the session is.
+    Endpoint(Option<String>),
     /// `.queries`: the query library.
     Queries,
     /// `.run NAME [PARAM=VALUE …]`: a library query, with its parameters bound.
@@ -150,6 +152,13 @@ pub const COMMANDS: &[Spec] = &[
         help: "the entailments queries see (kept in graph:inferred): none, rdfs (subclasses, \
                subproperties, domains and ranges) or owl (rdfs plus inverse, transitive and \
                symmetric properties, equivalences, sameAs)",
+    },
+    Spec {
+        name: "endpoint",
+        args: "[URL|NAME|local]",
+        help: "run on a remote SPARQL endpoint, by URL or by its name in endpoints.toml; \
+               `.endpoint local` comes back to the local data as it was; alone, says where \
+               the session is",
     },
     Spec {
         name: "queries",
@@ -263,6 +272,11 @@ pub fn parse(line: &str) -> Result<Command> {
             _ => Err(usage()),
         },
         "queries" => no_args(Command::Queries),
+        "endpoint" => match words.as_slice() {
+            [] => Ok(Command::Endpoint(None)),
+            [place] => Ok(Command::Endpoint(Some(place.clone()))),
+            _ => Err(usage()),
+        },
         "run" => match words.split_first() {
             Some((name, params)) => Ok(Command::Run {
                 name: name.clone(),

@@ -4,6 +4,10 @@
 
 use super::command::{self, Command, Limit};
 use super::session::{Flow, Session, read_lock, write_lock};
+use crate::data::endpoint::Endpoint;
+use crate::data::graph::DatasetSpec;
+use crate::data::remote::Remote;
+use crate::data::{Backend, Connection, Dataset, DatasetChoice};
 use crate::describe;
 use crate::engine::worker::Stop;
 use crate::engine::{self, duration_text};
@@ -11,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::output::format::{Format, ResultKind};
 use crate::output::sink::Target;
 use crate::sparql::split::Chunk;
-use crate::sparql::{Kind, Source};
+use crate::sparql::{Fetch, Kind, Source};
 use oxigraph::model::NamedNode;
 use std::fs::File;
 use std::io::{self, Write};
@@ -99,7 +103,7 @@ impl Session {
                 let card = self.supervise(origin, move |token| {
                     let dataset = read_lock(&dataset, ".describe")?;
                     let lookup = describe::Lookup {
-                        dataset: &*dataset,
+                        dataset: &**dataset,
                         settings: &settings,
                         token,
                     };
@@ -118,12 +122,14 @@ impl Session {
             }
             Command::Explain(query) => self.explain(query.is_some(), chunk, origin)?,
             Command::Reasoning(None) => {
-                let level = read_lock(&self.dataset, origin)?.reasoning();
+                let dataset = read_lock(&self.dataset, origin)?;
+                let level = local(&**dataset, ".reasoning")?.reasoning();
                 print(&format!("reasoning is {level}\n"))?;
             }
             Command::Reasoning(Some(level)) => {
                 let started = Instant::now();
-                let inferred = write_lock(&self.dataset, origin)?.set_reasoning(level)?;
+                let inferred = local_mut(&mut **write_lock(&self.dataset, origin)?, ".reasoning")?
+                    .set_reasoning(level)?;
                 self.changed = true;
                 self.note(&format!(
                     "reasoning is {level}: {inferred} entailments in graph:inferred ({})",
@@ -131,6 +137,14 @@ impl Session {
                 ));
             }
             Command::Queries => print(&crate::library::listing(false, "table"))?,
+            Command::Endpoint(None) => {
+                let here = read_lock(&self.dataset, origin)?.description();
+                print(&match &self.place {
+                    Some(_) => format!("on {here} (.endpoint local goes back to local data)\n"),
+                    None => format!("on {here}\n"),
+                })?;
+            }
+            Command::Endpoint(Some(place)) => self.move_to(&place, origin)?,
             Command::Run { name, params } => {
                 let query = crate::library::find(&name).ok_or_else(|| {
                     Error::usage(format!(
@@ -148,10 +162,58 @@ impl Session {
         Ok(Flow::Continue)
     }
 
+    /// `.endpoint`: onto an endpoint, answering a first `ASK {}` before the session moves, or
+    /// back to the local data, which was kept as it was.
+    fn move_to(&mut self, place: &str, origin: &str) -> Result<(), Stop> {
+        let (backend, name) = if place.eq_ignore_ascii_case("local") {
+            if self.place.is_none() {
+                self.note("the session is on local data already");
+                return Ok(());
+            }
+            // A session that began on an endpoint comes to the embedded graph.
+            let local = match self.parked.take() {
+                Some(local) => local,
+                None => Connection::Local(DatasetChoice::Memory(DatasetSpec::embedded()))
+                    .open(self.settings.timeout)?,
+            };
+            (local, None)
+        } else {
+            let endpoint = Endpoint::at(place)?;
+            let name = endpoint.short_name();
+            let timeout = self.settings.timeout.unwrap_or(Fetch::DEFAULT_TIMEOUT);
+            let remote = Remote::new(endpoint, timeout);
+            let started = Instant::now();
+            remote.probe(origin)?;
+            self.note(&format!(
+                "on {} (answered in {}; .endpoint local comes back)",
+                remote.description(),
+                duration_text(started.elapsed())
+            ));
+            (Box::new(remote) as Box<dyn Backend>, Some(name))
+        };
+        let previous = std::mem::replace(&mut *write_lock(&self.dataset, origin)?, backend);
+        // The local data waits, unsaved changes and all; another endpoint is let go.
+        if previous.local().is_some() {
+            self.parked = Some(previous);
+        }
+        if name.is_none() {
+            self.note(&format!(
+                "on {}",
+                read_lock(&self.dataset, origin)?.description()
+            ));
+        }
+        self.place = name;
+        Ok(())
+    }
+
     fn load(&mut self, path: &Path, graph: Option<&str>, origin: &str) -> Result<(), Stop> {
         let graph = graph.map(|g| self.node(g)).transpose()?;
         let started = Instant::now();
-        write_lock(&self.dataset, origin)?.load(path, None, graph.clone())?;
+        local_mut(&mut **write_lock(&self.dataset, origin)?, ".load")?.load(
+            path,
+            None,
+            graph.clone(),
+        )?;
         self.changed = true;
         if self.interactive || self.timing {
             let into = graph.map_or_else(
@@ -196,7 +258,7 @@ impl Session {
         let dataset = read_lock(&self.dataset, origin)?;
         let mut sink = Target::File(path.to_owned()).sink();
         // What the session asserted, without the entailments of its reasoning.
-        let wrote = dataset.write(
+        let wrote = dataset.write_dataset(
             format,
             &self.settings.prefixes,
             &name,
@@ -234,7 +296,7 @@ impl Session {
         let prefixes = self.settings.prefixes.clone();
         let tree = self.supervise(origin, move |token| {
             let dataset = read_lock(&dataset, &statement.source.origin)?;
-            let explanation = engine::explain(&*dataset, &statement, &token)?;
+            let explanation = engine::explain(&**dataset, &statement, &token)?;
             let mut json = Vec::new();
             explanation
                 .write_in_json(&mut json)
@@ -250,6 +312,28 @@ impl Session {
         self.write_text(&tree)?;
         Ok(())
     }
+}
+
+/// The local dataset, for a command only it can do.
+fn local<'a>(backend: &'a dyn Backend, command: &str) -> Result<&'a Dataset> {
+    let description = backend.description();
+    backend
+        .local()
+        .ok_or_else(|| off_local(command, &description))
+}
+
+fn local_mut<'a>(backend: &'a mut dyn Backend, command: &str) -> Result<&'a mut Dataset> {
+    let description = backend.description();
+    backend
+        .local_mut()
+        .ok_or_else(|| off_local(command, &description))
+}
+
+fn off_local(command: &str, description: &str) -> Error {
+    Error::usage(format!(
+        "{command} works on local data, and this session is on {description}: `.endpoint \
+         local` goes back to it"
+    ))
 }
 
 fn print(text: &str) -> Result<()> {

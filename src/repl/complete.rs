@@ -1,7 +1,7 @@
 //! What TAB completes names from: every IRI of the dataset with its label and aliases, built
 //! with a few bounded queries on the first TAB and searched by the start of a word.
 
-use crate::data::Dataset;
+use crate::data::Backend;
 use crate::engine;
 use crate::sparql::prefixes::FF;
 use crate::sparql::{Settings, Source};
@@ -12,6 +12,8 @@ use std::collections::HashMap;
 /// At most this many rows are read to build the completion vocabulary (a huge store still
 /// completes, from part of its names).
 const VOCABULARY_ROWS: usize = 200_000;
+/// The same bound for a remote endpoint, where every row comes over the network.
+const REMOTE_VOCABULARY_ROWS: usize = 10_000;
 
 /// One resource the completer knows: its IRI, its label and aliases.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,7 +38,7 @@ impl Vocabulary {
     }
 
     /// Every IRI of the dataset with its labels.
-    pub fn build(dataset: &Dataset, settings: &Settings) -> crate::Result<Self> {
+    pub fn build(dataset: &dyn Backend, settings: &Settings) -> crate::Result<Self> {
         let rdfs = "http://www.w3.org/2000/01/rdf-schema#";
         let skos = "http://www.w3.org/2004/02/skos/core#";
         let dcterms = "http://purl.org/dc/terms/";
@@ -47,17 +49,30 @@ impl Vocabulary {
                 ..Entry::default()
             })
         }
-        let limit = VOCABULARY_ROWS;
-        for row in select(
-            dataset,
-            settings,
-            &format!(
-                "SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?x ?o }} UNION {{ ?s ?p ?x }} \
-                 FILTER(isIRI(?x)) }} LIMIT {limit}"
-            ),
-        )? {
-            if let [Some(Term::NamedNode(x))] = row.as_slice() {
-                entry(&mut entries, x.as_str());
+        // Locally every IRI is read; from an endpoint, whose store may be huge, its classes
+        // and properties (the rest come with their labels).
+        let (limit, names) = if dataset.local().is_some() {
+            (
+                VOCABULARY_ROWS,
+                vec![
+                    "SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?x ?o } UNION { ?s ?p ?x } \
+                     FILTER(isIRI(?x)) }",
+                ],
+            )
+        } else {
+            (
+                REMOTE_VOCABULARY_ROWS,
+                vec![
+                    "SELECT DISTINCT ?x WHERE { ?s a ?x FILTER(isIRI(?x)) }",
+                    "SELECT DISTINCT ?x WHERE { ?s ?x ?o }",
+                ],
+            )
+        };
+        for query in names {
+            for row in select(dataset, settings, &format!("{query} LIMIT {limit}"))? {
+                if let [Some(Term::NamedNode(x))] = row.as_slice() {
+                    entry(&mut entries, x.as_str());
+                }
             }
         }
         for row in select(
@@ -157,7 +172,7 @@ fn word_match(label: &str, text: &str) -> Option<u8> {
 
 /// The rows of one of the completer's own SELECT queries on the dataset.
 fn select(
-    dataset: &Dataset,
+    dataset: &dyn Backend,
     settings: &Settings,
     text: &str,
 ) -> crate::Result<Vec<Vec<Option<Term>>>> {

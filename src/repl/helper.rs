@@ -10,7 +10,7 @@
 use super::complete::Vocabulary;
 use super::highlight::{BOLD, DIM, INDENT, RESET, highlight};
 pub use super::highlight::{CONTINUATION, PROMPT};
-use crate::data::dataset::Dataset;
+use crate::data::Backend;
 use crate::output::format::Format;
 use crate::sparql::Settings;
 use crate::sparql::lexer::{self, FUNCTIONS, KEYWORDS, TokenKind};
@@ -24,6 +24,7 @@ use rustyline::{Changeset, Cmd, ConditionalEventHandler, Context, Event, EventCo
 use rustyline::{RepeatCount, line_buffer::LineBuffer};
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Arc, RwLock};
 
@@ -31,9 +32,10 @@ use std::sync::{Arc, RwLock};
 pub struct ReplHelper {
     /// The session's prefixes and base, for parsing; shared with [`EnterHandler`].
     settings: Arc<RwLock<Settings>>,
-    dataset: Arc<RwLock<Dataset>>,
-    /// Built on the first TAB, dropped when the data changes.
-    vocabulary: RefCell<Option<Rc<Vocabulary>>>,
+    dataset: Arc<RwLock<Box<dyn Backend>>>,
+    /// Built on the first TAB on each dataset or endpoint the session is on (by its
+    /// description), dropped when its data changes.
+    vocabulary: RefCell<HashMap<String, Rc<Vocabulary>>>,
     color: bool,
     history: HistoryHinter,
     files: FilenameCompleter,
@@ -53,13 +55,13 @@ impl std::fmt::Debug for ReplHelper {
 impl ReplHelper {
     pub fn new(
         settings: Arc<RwLock<Settings>>,
-        dataset: Arc<RwLock<Dataset>>,
+        dataset: Arc<RwLock<Box<dyn Backend>>>,
         color: bool,
     ) -> Self {
         Self {
             settings,
             dataset,
-            vocabulary: RefCell::new(None),
+            vocabulary: RefCell::new(HashMap::new()),
             color,
             history: HistoryHinter::new(),
             files: FilenameCompleter::new(),
@@ -67,9 +69,12 @@ impl ReplHelper {
         }
     }
 
-    /// Forgets the vocabulary, so data loaded or changed since completes too.
+    /// Forgets the vocabulary of the data the session is on, so what was loaded or changed
+    /// since completes too.
     pub fn data_changed(&self) {
-        self.vocabulary.replace(None);
+        if let Ok(dataset) = self.dataset.try_read() {
+            self.vocabulary.borrow_mut().remove(&dataset.description());
+        }
     }
 
     fn prefixes(&self) -> PrefixMap {
@@ -86,14 +91,22 @@ impl ReplHelper {
     }
 
     fn vocabulary(&self) -> Option<Rc<Vocabulary>> {
-        if let Some(v) = self.vocabulary.borrow().as_ref() {
-            return Some(Rc::clone(v));
-        }
         // A statement still running in the background holds the dataset: complete without it.
         let dataset = self.dataset.try_read().ok()?;
+        let key = dataset.description();
+        if let Some(v) = self.vocabulary.borrow().get(&key) {
+            return Some(Rc::clone(v));
+        }
         let settings = self.settings.read().ok()?.clone();
-        let vocabulary = Rc::new(Vocabulary::build(&dataset, &settings).ok()?);
-        self.vocabulary.replace(Some(Rc::clone(&vocabulary)));
+        let vocabulary = match Vocabulary::build(&**dataset, &settings) {
+            Ok(vocabulary) => Rc::new(vocabulary),
+            // An endpoint that cannot say is not asked again on every TAB.
+            Err(_) if dataset.local().is_none() => Rc::new(Vocabulary::default()),
+            Err(_) => return None,
+        };
+        self.vocabulary
+            .borrow_mut()
+            .insert(key, Rc::clone(&vocabulary));
         Some(vocabulary)
     }
 

@@ -19,10 +19,9 @@ mod highlight;
 mod session;
 
 use crate::config::ReplConfig;
-use crate::data::{Dataset, DatasetChoice};
+use crate::data::{Connection, DatasetChoice};
 use crate::engine;
 use crate::error::{Error, ExitStatus, Result};
-use crate::sparql::Fetch;
 use helper::{CONTINUATION, EnterHandler, PROMPT, ReplHelper};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
@@ -41,15 +40,23 @@ pub fn run(config: ReplConfig) -> anyhow::Result<ExitStatus> {
     let settings = config.settings;
     let interactive = io::stdin().is_terminal();
     let started = Instant::now();
-    let dataset = Dataset::open(&choice)?.with_fetch(Fetch::services(settings.timeout));
+    let dataset = choice.open(settings.timeout)?;
     let mut session = Session::new(dataset, settings, interactive);
     session.formats = config.formats;
     session.keep_going = config.keep_going;
+    if let Connection::Remote(endpoint) = &choice {
+        session.place = Some(endpoint.short_name());
+    }
     if interactive {
         let source = match &choice {
-            DatasetChoice::Persistent(dir) => format!("the store in {}", dir.display()),
-            DatasetChoice::Memory(spec) if spec.embedded => "the embedded graph".to_owned(),
-            DatasetChoice::Memory(_) => "your files".to_owned(),
+            Connection::Local(DatasetChoice::Persistent(dir)) => {
+                format!("the store in {}", dir.display())
+            }
+            Connection::Local(DatasetChoice::Memory(spec)) if spec.embedded => {
+                "the embedded graph".to_owned()
+            }
+            Connection::Local(DatasetChoice::Memory(_)) => "your files".to_owned(),
+            Connection::Remote(endpoint) => format!("the endpoint {}", endpoint.query),
         };
         eprintln!(
             "ffkg {} — SPARQL over {source}, ready in {}",
@@ -131,15 +138,20 @@ fn interactive_loop(mut session: Session) -> Result<ExitStatus> {
             ),
         }
     }
-    let styled = if color {
-        format!("\x1b[1m{PROMPT}\x1b[0m")
-    } else {
-        PROMPT.to_owned()
-    };
     debug_assert_eq!(PROMPT.len(), CONTINUATION.len());
     let mut history_warned = false;
     loop {
-        match editor.readline(&(PROMPT, styled.as_str())) {
+        // On an endpoint, the prompt names it: ffkg@host:port> (or the name in endpoints.toml).
+        let prompt = match &session.place {
+            Some(place) => format!("{}@{place}> ", PROMPT.trim_end_matches("> ")),
+            None => PROMPT.to_owned(),
+        };
+        let styled = if color {
+            format!("\x1b[1m{prompt}\x1b[0m")
+        } else {
+            prompt.clone()
+        };
+        match editor.readline(&(prompt.as_str(), styled.as_str())) {
             Ok(input) => {
                 if input.trim().is_empty() {
                     continue;
@@ -199,7 +211,7 @@ mod tests {
             ..DatasetSpec::default()
         };
         let mut session = Session::new(
-            Dataset::build(&spec).expect("sample"),
+            Box::new(crate::data::Dataset::build(&spec).expect("sample")),
             Settings::default(),
             false,
         );
@@ -245,7 +257,8 @@ mod tests {
                 .settings
                 .prepare_query(&source(text), None)
                 .expect("parses");
-            matches!(store.query(prepared, "t"), Ok(QueryResults::Boolean(true)))
+            let local = store.local().expect("a local dataset");
+            matches!(local.query(prepared, "t"), Ok(QueryResults::Boolean(true)))
         };
         assert!(asks("ASK { <http://e/a> <http://e/p> 1 }"));
         assert!(!asks("ASK { <http://e/b> <http://e/p> 2 }"));

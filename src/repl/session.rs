@@ -4,7 +4,7 @@
 
 use super::command;
 use crate::config::Formats;
-use crate::data::{Backend, Dataset};
+use crate::data::Backend;
 use crate::engine::worker::{self, Stop};
 use crate::engine::{self, Answer, Body, OutputOptions, Statement, Summary, duration_text};
 use crate::error::{self, Error, ExitStatus, Result};
@@ -30,7 +30,11 @@ pub enum Flow {
 
 /// The session: its dataset, its settings and how results are shown.
 pub struct Session {
-    pub(super) dataset: Arc<RwLock<Dataset>>,
+    pub(super) dataset: Arc<RwLock<Box<dyn Backend>>>,
+    /// The local dataset, kept as it was while the session is on an endpoint (`.endpoint`).
+    pub(super) parked: Option<Box<dyn Backend>>,
+    /// The endpoint the session is on, for the prompt; none on local data.
+    pub(super) place: Option<String>,
     pub(super) settings: Settings,
     /// The settings the line editor parses with (prefixes change during a session).
     pub(super) shared: Arc<RwLock<Settings>>,
@@ -63,9 +67,11 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    pub fn new(dataset: Dataset, settings: Settings, interactive: bool) -> Self {
+    pub fn new(dataset: Box<dyn Backend>, settings: Settings, interactive: bool) -> Self {
         Self {
             dataset: Arc::new(RwLock::new(dataset)),
+            parked: None,
+            place: None,
             shared: Arc::new(RwLock::new(settings.clone())),
             settings,
             formats: Formats::default(),
@@ -191,7 +197,7 @@ impl Session {
         let source = source.clone();
         let _ = self.supervise(origin, move |token| {
             let dataset = read_lock(&dataset, &source.origin)?;
-            crate::describe::warn_unknown_names(&*dataset, &settings, &source, &token);
+            crate::describe::warn_unknown_names(&**dataset, &settings, &source, &token);
             Ok(())
         });
     }
@@ -285,7 +291,7 @@ impl Session {
         let origin = statement.source.origin.clone();
         let summary = self.supervise(&origin, move |token| {
             let mut dataset = write_lock(&dataset, &statement.source.origin)?;
-            engine::run_update(&mut *dataset, &statement, &token)
+            engine::run_update(&mut **dataset, &statement, &token)
         })?;
         self.changed = true;
         if self.timing {
@@ -349,9 +355,9 @@ impl Session {
 
 /// Reads the dataset; a statement left running in the background may hold it.
 pub(super) fn read_lock<'a>(
-    dataset: &'a RwLock<Dataset>,
+    dataset: &'a RwLock<Box<dyn Backend>>,
     origin: &str,
-) -> Result<RwLockReadGuard<'a, Dataset>> {
+) -> Result<RwLockReadGuard<'a, Box<dyn Backend>>> {
     match dataset.try_read() {
         Ok(guard) => Ok(guard),
         Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
@@ -360,9 +366,9 @@ pub(super) fn read_lock<'a>(
 }
 
 pub(super) fn write_lock<'a>(
-    dataset: &'a RwLock<Dataset>,
+    dataset: &'a RwLock<Box<dyn Backend>>,
     origin: &str,
-) -> Result<RwLockWriteGuard<'a, Dataset>> {
+) -> Result<RwLockWriteGuard<'a, Box<dyn Backend>>> {
     match dataset.try_write() {
         Ok(guard) => Ok(guard),
         Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod library;
+pub mod pty;
 pub mod serve;
 
 use assert_cmd::Command;
