@@ -29,6 +29,8 @@
 #   VIRTUOSO_STOP_GRACE   seconds before SIGKILL (default: 30)
 #   VIRTUOSO_HTTP_THREADS HTTP worker threads    (default: 10, as Debian's virtuoso.ini)
 #   VIRTUOSO_KEEPALIVES   keep-alive connections (default: 128)
+#   VIRTUOSO_MAX_ROWS     rows a SPARQL answer may have; Virtuoso cuts longer ones short
+#                         without an error (default: 10000, as Debian's virtuoso.ini)
 #   VIRTUOSO_LOAD_GRAPH   graph for triple files (default: urn:ffkg:default)
 set -euo pipefail
 
@@ -194,7 +196,7 @@ DynamicLocal = 0
 DefaultHost  = 127.0.0.1:$http
 
 [SPARQL]
-ResultSetMaxRows           = 10000
+ResultSetMaxRows           = ${VIRTUOSO_MAX_ROWS:-10000}
 MaxQueryCostEstimationTime = 400
 MaxQueryExecutionTime      = 60
 DefaultQuery               = select distinct ?Concept where {[] a ?Concept} LIMIT 100

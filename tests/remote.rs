@@ -487,3 +487,35 @@ fn a_repl_script_updates_an_endpoint_and_keeps_local_data_aside() {
         .stderr(predicate::str::contains("in the statement at <stdin>:6"));
     served.stop();
 }
+
+#[test]
+fn an_answer_that_breaks_off_is_an_error_not_a_shorter_answer() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!(
+        "http://{}/sparql",
+        listener.local_addr().expect("an address")
+    );
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("a connection");
+        read_request(&mut stream);
+        // Promises more than it sends, then hangs up after two rows.
+        let part = r#"{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"1"}},{"x":{"type":"literal","value":"2"}},"#;
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 100000\r\n\r\n{part}"
+        )
+        .expect("answered");
+    });
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let out = dir.path().join("answer.csv");
+    ffkg()
+        .args(["query", "--endpoint", &url, "-o"])
+        .arg(&out)
+        .args(["-e", "SELECT ?x WHERE { ?x ?p ?o }"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("its answer broke off"));
+    // Nothing half-written is left under the file's name.
+    assert!(!out.exists());
+    server.join().expect("the server ends");
+}

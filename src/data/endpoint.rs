@@ -430,4 +430,28 @@ mod tests {
             "{error}"
         );
     }
+
+    #[test]
+    fn the_readme_example_config_names_every_endpoint() {
+        let readme = include_str!("../../README.md");
+        let example = readme
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("a toml block in the README");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("endpoints.toml");
+        std::fs::write(&path, example).unwrap();
+        for name in ["virtuoso", "fuseki", "wikidata", "graphdb"] {
+            let entry = lookup(&path, name).unwrap();
+            parse_url(&entry.query, "query").unwrap();
+        }
+        let fuseki = lookup(&path, "fuseki").unwrap();
+        let env = |name: &str| (name == "FUSEKI_PASSWORD").then(|| "secret".to_owned());
+        let query = parse_url(&fuseki.query, "query").unwrap();
+        assert_eq!(
+            credentials(&fuseki, &query, &env).unwrap().as_deref(),
+            Some(basic("admin", "secret").as_str())
+        );
+    }
 }

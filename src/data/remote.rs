@@ -157,15 +157,17 @@ impl Remote {
         )
     }
 
-    /// Runs a SELECT returning one count.
-    pub fn count(&self, query: &str, origin: &str) -> Result<u64> {
-        let text = query;
+    /// Runs one of ffkg's own queries (a count, a probe), whose text is known to parse.
+    fn run_text(&self, text: &str, origin: &str) -> Result<QueryResults<'static>> {
         let query = spargebra::SparqlParser::new()
             .parse_query(text)
             .map_err(|e| Error::evaluation(origin, e))?;
-        let QueryResults::Solutions(mut solutions) =
-            self.run_query(query, text, CancellationToken::new(), origin)?
-        else {
+        self.run_query(query, text, CancellationToken::new(), origin)
+    }
+
+    /// Runs a SELECT returning one count.
+    pub fn count(&self, query: &str, origin: &str) -> Result<u64> {
+        let QueryResults::Solutions(mut solutions) = self.run_text(query, origin)? else {
             return Err(Error::evaluation(
                 origin,
                 "a count query did not give solutions",
@@ -186,11 +188,7 @@ impl Remote {
 
     /// Asks `ASK {}`, which every endpoint answers: whether it is there and speaks SPARQL.
     pub fn probe(&self, origin: &str) -> Result<()> {
-        let text = "ASK {}";
-        let query = spargebra::SparqlParser::new()
-            .parse_query(text)
-            .map_err(|e| Error::evaluation(origin, e))?;
-        match self.run_query(query, text, CancellationToken::new(), origin)? {
+        match self.run_text("ASK {}", origin)? {
             QueryResults::Boolean(_) => Ok(()),
             _ => Err(Error::Endpoint {
                 origin: origin.to_owned(),
@@ -389,10 +387,7 @@ impl Backend for Remote {
 
     fn contains_named_graph(&self, graph: &NamedNode) -> Result<bool> {
         let text = format!("ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}");
-        let query = spargebra::SparqlParser::new()
-            .parse_query(&text)
-            .map_err(|e| Error::evaluation("graph check", e))?;
-        match self.run_query(query, &text, CancellationToken::new(), "graph check")? {
+        match self.run_text(&text, "graph check")? {
             QueryResults::Boolean(value) => Ok(value),
             _ => Ok(false),
         }
