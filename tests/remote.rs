@@ -7,7 +7,7 @@ mod common;
 
 use common::ffkg;
 use common::library::{answers, unordered};
-use common::pty::{expect, quit, repl_at, typing};
+use common::pty::{completes_queries_and_describes, expect, quit, repl_at, typing};
 use common::serve::Served;
 use predicates::prelude::*;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -430,17 +430,7 @@ fn the_repl_on_an_endpoint_completes_describes_and_switches() {
     let prompt = format!("ffkg@{place}> ");
     let home = tempfile::tempdir().expect("a temp dir");
     let mut p = repl_at(home.path(), &["repl", "--endpoint", &endpoint], &prompt);
-    // Completion from the endpoint's own classes.
-    typing(&mut p, "SELECT ?c WHERE { ?c a ff:Countr\t");
-    expect(&mut p, "ff:Country");
-    typing(&mut p, " . ?c rdfs:label \"Tunisia\"@en };\r");
-    let table = expect(&mut p, "1 row");
-    assert!(table.contains("country:TUN"), "{table}");
-    expect(&mut p, &prompt);
-    typing(&mut p, ".describe country:TUN\r");
-    let card = expect(&mut p, "Referenced by");
-    assert!(card.contains("Tunisia"), "{card}");
-    expect(&mut p, &prompt);
+    completes_queries_and_describes(&mut p, &prompt);
     // Back to local data (the embedded graph: the session began on the endpoint), and out.
     typing(&mut p, ".endpoint local\r");
     expect(&mut p, "on the embedded graph");

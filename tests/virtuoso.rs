@@ -8,7 +8,7 @@ mod common;
 
 use common::ffkg;
 use common::library::{answers, unordered};
-use common::pty::{expect, quit, repl_at, typing};
+use common::pty::{completes_queries_and_describes, expect, quit, repl_at, typing};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -200,19 +200,7 @@ fn the_graph_pushed_into_virtuoso_answers_the_library_as_locally() {
     let place = virtuoso.http.trim_start_matches("http://").to_owned();
     let prompt = format!("ffkg@{place}> ");
     let mut p = repl_at(dir.path(), &["repl", "--endpoint", &endpoint], &prompt);
-    typing(&mut p, "SELECT ?c WHERE { ?c a ff:Countr\t");
-    expect(&mut p, "ff:Country");
-    typing(&mut p, " . ?c rdfs:label \"Tunisia\"@en };\r");
-    let table = expect(&mut p, "1 row");
-    assert!(table.contains("country:TUN"), "{table}");
-    expect(&mut p, &prompt);
-    typing(&mut p, ".describe country:TUN\r");
-    let card = expect(&mut p, "Referenced by");
-    assert!(
-        card.contains("Tunisia") && card.contains("region:maghreb"),
-        "{card}"
-    );
-    expect(&mut p, &prompt);
+    completes_queries_and_describes(&mut p, &prompt);
     typing(&mut p, ".run top-countries\r");
     let table = expect(&mut p, "15 rows");
     assert!(table.contains("Russia"), "{table}");

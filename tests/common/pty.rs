@@ -69,3 +69,21 @@ pub fn quit(mut session: PtySession) {
     typing(&mut session, ".quit\r");
     session.exp_eof().expect("ffkg leaves on .quit");
 }
+
+/// On the embedded graph, wherever it is served (the prompt says where): TAB completes a class
+/// of the ontology, the completed query finds Tunisia, and `.describe` shows its card.
+pub fn completes_queries_and_describes(p: &mut PtySession, prompt: &str) {
+    typing(p, "SELECT ?c WHERE { ?c a ff:Countr\t");
+    expect(p, "ff:Country");
+    typing(p, " . ?c rdfs:label \"Tunisia\"@en };\r");
+    let table = expect(p, "1 row");
+    assert!(table.contains("country:TUN"), "{table}");
+    expect(p, prompt);
+    typing(p, ".describe country:TUN\r");
+    let card = expect(p, "Referenced by");
+    assert!(
+        card.contains("Tunisia") && card.contains("region:maghreb"),
+        "{card}"
+    );
+    expect(p, prompt);
+}
