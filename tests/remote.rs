@@ -396,8 +396,9 @@ fn requests_carry_the_query_as_written_its_prefixes_credentials_and_headers() {
     assert!(head.starts_with("post /sparql "), "{head}");
     assert!(head.contains("authorization: basic "), "{head}");
     assert!(head.contains("x-request-id: ffkg-test"), "{head}");
+    // SPARQL's TSV first for a SELECT, the fastest to read.
     assert!(
-        head.contains("accept: application/sparql-results+json"),
+        head.contains("accept: text/tab-separated-values, application/sparql-results+json"),
         "{head}"
     );
     assert!(head.contains("user-agent: ffkg/"), "{head}");
@@ -508,4 +509,64 @@ fn an_answer_that_breaks_off_is_an_error_not_a_shorter_answer() {
     // Nothing half-written is left under the file's name.
     assert!(!out.exists());
     server.join().expect("the server ends");
+}
+
+#[test]
+fn an_endpoint_whose_tsv_is_not_the_standards_is_asked_in_json() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!(
+        "http://{}/sparql",
+        listener.local_addr().expect("an address")
+    );
+    let server = std::thread::spawn(move || {
+        let mut accepts = Vec::new();
+        for answer in [
+            // Virtuoso's TSV: a header quoted like CSV, values without their types.
+            ("text/tab-separated-values", "\"x\"\n\"ete\"\n".to_owned()),
+            (
+                "application/sparql-results+json",
+                r#"{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"ete","xml:lang":"fr"}}]}}"#.to_owned(),
+            ),
+        ] {
+            let (mut stream, _) = listener.accept().expect("a connection");
+            let (head, _) = read_request(&mut stream);
+            accepts.push(
+                head.lines()
+                    .find_map(|l| l.strip_prefix("accept: ").or(l.strip_prefix("Accept: ")))
+                    .unwrap_or("")
+                    .to_owned(),
+            );
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                answer.0,
+                answer.1.len(),
+                answer.1
+            )
+            .expect("answered");
+        }
+        accepts
+    });
+    ffkg()
+        .args([
+            "query",
+            "--endpoint",
+            &url,
+            "-f",
+            "tsv",
+            "-e",
+            "SELECT ?x WHERE { ?x ?p ?o }",
+        ])
+        .assert()
+        .success()
+        .stdout("?x\n\"ete\"@fr\n");
+    let accepts = server.join().expect("the server ends");
+    assert!(
+        accepts[0].starts_with("text/tab-separated-values"),
+        "{accepts:?}"
+    );
+    assert!(
+        accepts[1].starts_with("application/sparql-results+json"),
+        "{accepts:?}"
+    );
 }

@@ -23,11 +23,17 @@ use oxigraph::sparql::{
 };
 use spargebra::{Query, Update};
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// What a query asks for, in the order an endpoint is asked to prefer.
 const SOLUTIONS_ACCEPT: &str = "application/sparql-results+json, \
      application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.8";
+/// SELECT answers are asked for in SPARQL's TSV first: it reads two to three times faster
+/// than JSON. An endpoint whose TSV is not the standard's (Virtuoso's quotes its header like
+/// CSV) fails on the header, before any row, and is asked in JSON from then on.
+const TSV_FIRST_ACCEPT: &str = "text/tab-separated-values, \
+     application/sparql-results+json;q=0.9, application/sparql-results+xml;q=0.8";
 const GRAPH_ACCEPT: &str = "application/n-triples, text/turtle;q=0.9, \
      application/rdf+xml;q=0.8, text/plain;q=0.5";
 /// How much of an error body is read: enough for any engine's message.
@@ -40,12 +46,18 @@ const ERROR_SHOWN: usize = 600;
 pub struct Remote {
     endpoint: Endpoint,
     timeout: Duration,
+    /// The endpoint has not (yet) answered in TSV that does not parse.
+    tsv: AtomicBool,
 }
 
 impl Remote {
     /// Each request (connecting, and every read and write) is bounded by `timeout`.
     pub fn new(endpoint: Endpoint, timeout: Duration) -> Self {
-        Self { endpoint, timeout }
+        Self {
+            endpoint,
+            timeout,
+            tsv: AtomicBool::new(true),
+        }
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -278,8 +290,11 @@ impl Backend for Remote {
         origin: &str,
     ) -> Result<QueryResults<'static>> {
         let graph = matches!(query, Query::Construct { .. } | Query::Describe { .. });
+        let tsv_first = matches!(query, Query::Select { .. }) && self.tsv.load(Ordering::Relaxed);
         let accept = if graph {
             GRAPH_ACCEPT
+        } else if tsv_first {
+            TSV_FIRST_ACCEPT
         } else {
             SOLUTIONS_ACCEPT
         };
@@ -317,14 +332,21 @@ impl Backend for Remote {
         }
         let format =
             QueryResultsFormat::from_media_type(&media).ok_or_else(|| unreadable("results"))?;
-        let parsed = QueryResultsParser::from_format(format)
-            .for_reader(body)
-            .map_err(|e| Error::Endpoint {
-                origin: origin.to_owned(),
-                endpoint: url.clone(),
-                message: format!("answered with results that do not parse: {e}"),
-                status: None,
-            })?;
+        let parsed = match QueryResultsParser::from_format(format).for_reader(body) {
+            Ok(parsed) => parsed,
+            Err(_) if tsv_first && format == QueryResultsFormat::Tsv => {
+                self.tsv.store(false, Ordering::Relaxed);
+                return self.run_query(query, text, token, origin);
+            }
+            Err(e) => {
+                return Err(Error::Endpoint {
+                    origin: origin.to_owned(),
+                    endpoint: url.clone(),
+                    message: format!("answered with results that do not parse: {e}"),
+                    status: None,
+                });
+            }
+        };
         Ok(match parsed {
             ReaderQueryResultsParserOutput::Boolean(value) => QueryResults::Boolean(value),
             ReaderQueryResultsParserOutput::Solutions(solutions) => {
