@@ -82,12 +82,23 @@ fn script() -> PathBuf {
 
 impl Virtuoso {
     fn start(dir: &Path) -> Self {
-        let output = Command::new("bash")
-            .arg(script())
-            .arg("start")
-            .arg(dir)
-            .output()
-            .expect("virtuoso.sh runs");
+        let start = || {
+            Command::new("bash")
+                .arg(script())
+                .arg("start")
+                .arg(dir)
+                .output()
+                .expect("virtuoso.sh runs")
+        };
+        let mut output = start();
+        if !output.status.success() {
+            // Once more, on other ports: a port can be taken between its choice and the bind.
+            eprintln!(
+                "Virtuoso did not start, trying again: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            output = start();
+        }
         assert!(
             output.status.success(),
             "Virtuoso did not start: {}",
