@@ -114,3 +114,19 @@ fn the_readme_lists_every_library_query() {
         "library queries missing from the README: {missing:?}"
     );
 }
+
+#[test]
+fn the_readme_has_each_heading_once() {
+    // A bad splice once copied half the README after itself; nothing else would have noticed.
+    let readme = read("README.md");
+    let mut seen = std::collections::HashSet::new();
+    let mut fence = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            fence = !fence;
+        }
+        if !fence && line.starts_with('#') {
+            assert!(seen.insert(line), "the README has {line:?} twice");
+        }
+    }
+}

@@ -70,6 +70,40 @@ fn parameters_replace_their_default() {
 }
 
 #[test]
+fn a_parameter_value_the_graph_lacks_is_warned_of_and_a_repeated_one_refused() {
+    // The answer stays what it is (empty); the warning says what was probably meant.
+    ffkg()
+        .args(["query", "compare-sources", "--param", "country=sau", "-f", "csv"])
+        .assert()
+        .success()
+        .stdout("about,value,lower,upper,asOf,statedIn,reportedIn,credited\r\n")
+        .stderr(predicate::str::contains(
+            "queries/compare-sources.rq: country:sau is not in the graph — did you mean country:SAU?",
+        ));
+    // A known value, and the query's own PREFIX lines, give no warning.
+    ffkg()
+        .args([
+            "query",
+            "compare-sources",
+            "--param",
+            "country=SAU",
+            "-f",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stderr("");
+    ffkg()
+        .args(["query", "compare-sources", "--param", "country=TUN"])
+        .args(["--param", "country=FRA"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--param country is given twice (TUN, then FRA)",
+        ));
+}
+
+#[test]
 fn unknown_names_and_missing_paths_are_told_apart() {
     ffkg()
         .args(["query", "no-such-query"])

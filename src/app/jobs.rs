@@ -155,7 +155,13 @@ pub fn bind_params(
     params: &[(String, String)],
     prefixes: &PrefixMap,
 ) -> Result<()> {
-    for (name, value) in params {
+    for (index, (name, value)) in params.iter().enumerate() {
+        if let Some((_, first)) = params[..index].iter().find(|(n, _)| n == name) {
+            return Err(Error::usage(format!(
+                "--param {name} is given twice ({first}, then {value}): a parameter takes one \
+                 value; run the query once for each"
+            )));
+        }
         let mut used = false;
         for job in jobs.iter_mut() {
             let declared = crate::library::header(&job.source.text)

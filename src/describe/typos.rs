@@ -32,19 +32,38 @@ impl Lookup<'_> {
         }
         let mut names: Vec<(String, String)> = Vec::new();
         for (i, token) in significant.iter().enumerate() {
-            if token.kind != TokenKind::PrefixedName {
-                continue;
-            }
             let written = token.text(text);
-            let declaration = i > 0 && significant[i - 1].text(text).eq_ignore_ascii_case("PREFIX");
+            let after = |back: usize, keyword: &str| {
+                i >= back
+                    && significant[i - back]
+                        .text(text)
+                        .eq_ignore_ascii_case(keyword)
+            };
+            // `PREFIX p: <iri>` and `BASE <iri>` declare, they do not use.
+            let declaration = after(1, "PREFIX") || after(2, "PREFIX") || after(1, "BASE");
             if declaration || written.ends_with(':') {
                 continue;
             }
-            let Some(iri) = prefixes.expand(written) else {
-                continue;
+            // A full IRI (as `--param` binds one) is shown by its prefixed name when it has one.
+            let (written, iri) = match token.kind {
+                TokenKind::PrefixedName => match prefixes.expand(written) {
+                    Some(iri) => (written.to_owned(), iri),
+                    None => continue,
+                },
+                TokenKind::Iri => {
+                    let iri = written
+                        .trim_start_matches('<')
+                        .trim_end_matches('>')
+                        .to_owned();
+                    (
+                        prefixes.shorten(&iri).unwrap_or_else(|| written.to_owned()),
+                        iri,
+                    )
+                }
+                _ => continue,
             };
             if iri.starts_with(OWN) && !names.iter().any(|(_, known)| *known == iri) {
-                names.push((written.to_owned(), iri));
+                names.push((written, iri));
             }
         }
         if names.is_empty() {
@@ -68,12 +87,15 @@ impl Lookup<'_> {
             let namespace = &iri[..iri.rfind(['#', '/']).map_or(iri.len(), |i| i + 1)];
             let local = &iri[namespace.len()..];
             let closest = self.closest(namespace, local)?;
-            let prefix = written.split(':').next().unwrap_or_default();
             warnings.push(match closest {
-                Some(best) => format!(
-                    "{}: {written} is not in the graph — did you mean {prefix}:{best}?",
-                    source.origin
-                ),
+                Some(best) => {
+                    let best = format!("{namespace}{best}");
+                    let best = prefixes.shorten(&best).unwrap_or(format!("<{best}>"));
+                    format!(
+                        "{}: {written} is not in the graph — did you mean {best}?",
+                        source.origin
+                    )
+                }
                 None => format!(
                     "{}: {written} is not in the graph, so the patterns that use it match nothing",
                     source.origin
