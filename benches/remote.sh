@@ -64,17 +64,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'log interrupted; exit 130' INT TERM
 
-free_port() {
-    local port i
-    for i in $(seq 1 200); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-        if [ -z "$(ss -Htln "sport = :$port" 2>/dev/null)" ]; then
-            echo "$port"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
+. "$ROOT/scripts/free-port.sh"
 
 # serve NAME FLAGS…: starts `ffkg serve` on a free loopback port; sets SERVED to its URL.
 serve() {

@@ -103,17 +103,7 @@ trap cleanup EXIT
 trap 'log interrupted; exit 130' INT
 trap 'log terminated; exit 143' TERM
 
-free_port() {
-    local port i
-    for i in $(seq 1 200); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-        if [ -z "$(ss -Htln "sport = :$port" 2>/dev/null)" ]; then
-            echo "$port"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
+. "$ROOT/scripts/free-port.sh"
 
 # CPU time (user + system) of a process so far, in clock ticks.
 cpu_ticks() {

@@ -40,10 +40,10 @@ enum Way {
 pub fn run(config: PushConfig) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let dataset = Dataset::open(&config.dataset)?;
-    let uploads = uploads(&dataset, config.entailments, config.copy_default)?;
-    drop(dataset);
+    let export = Export::new(&dataset, config.entailments)?;
+    let uploads = graphs(&dataset, &export, config.copy_default)?;
     let remote = Remote::new(config.endpoint, config.timeout);
-    let total: u64 = uploads.iter().map(|u| u.triples.len() as u64).sum();
+    let total: u64 = uploads.iter().map(|(_, count)| count).sum();
     eprintln!(
         "pushing {} in {} to {}",
         plural(total, "triple", "triples"),
@@ -58,7 +58,15 @@ pub fn run(config: PushConfig) -> anyhow::Result<ExitStatus> {
     };
     let mut failed = Vec::new();
     let mut pushed = 0;
-    for upload in &uploads {
+    for (graph, _) in &uploads {
+        // One graph in memory at a time.
+        let upload = &Upload {
+            graph: graph.clone(),
+            triples: export
+                .graph(graph.as_ref())?
+                .map(|quad| quad.map(Triple::from))
+                .collect::<Result<Vec<_>>>()?,
+        };
         bar.set_message(upload.label());
         let result = match method {
             Way::GraphStore => match put(&remote, upload) {
@@ -152,27 +160,30 @@ pub fn run(config: PushConfig) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// The graphs to push: every named graph, and the default graph unless it is their merge.
-fn uploads(dataset: &Dataset, entailments: bool, copy_default: bool) -> Result<Vec<Upload>> {
-    let export = Export::new(dataset, entailments)?;
+/// The graphs to push, with their triple counts: every named graph, and the default graph
+/// unless it is their merge. An empty graph is left out (stores do not keep empty graphs).
+fn graphs(
+    dataset: &Dataset,
+    export: &Export<'_>,
+    copy_default: bool,
+) -> Result<Vec<(Option<NamedNode>, u64)>> {
     let mut graphs: Vec<Option<NamedNode>> = Vec::new();
     if copy_default || !dataset.default_graph_is_union() {
         graphs.push(None);
     }
     graphs.extend(export.names()?.into_iter().map(Some));
-    let mut uploads = Vec::new();
+    let mut counted = Vec::new();
     for graph in graphs {
-        let triples = export
-            .graph(graph.as_ref())?
-            .map(|quad| quad.map(Triple::from))
-            .collect::<Result<Vec<_>>>()?;
-        // An empty default graph is not worth a request; an empty named graph still is not
-        // (stores do not keep empty graphs).
-        if !triples.is_empty() {
-            uploads.push(Upload { graph, triples });
+        let mut count = 0;
+        for quad in export.graph(graph.as_ref())? {
+            quad?;
+            count += 1;
+        }
+        if count > 0 {
+            counted.push((graph, count));
         }
     }
-    Ok(uploads)
+    Ok(counted)
 }
 
 /// A Graph Store Protocol PUT of the graph as N-Triples: it replaces what the graph held.

@@ -269,24 +269,21 @@ struct Broken {
     cause: String,
 }
 
-/// A read that waited past the timeout means the query ran out of time.
-fn stream_error(
-    endpoint: &str,
-    cause: impl std::fmt::Display,
-    io: Option<&io::Error>,
-) -> QueryEvaluationError {
-    if io.is_some_and(|e| {
-        matches!(
-            e.kind(),
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-        )
-    }) {
-        return QueryEvaluationError::Cancelled;
-    }
+/// An answer that stopped making sense part way.
+fn broken(endpoint: &str, cause: impl std::fmt::Display) -> QueryEvaluationError {
     QueryEvaluationError::Dataset(Box::new(Broken {
         endpoint: endpoint.to_owned(),
         cause: cause.to_string(),
     }))
+}
+
+/// A read that failed part way; one that waited past the timeout means the query ran out of
+/// time.
+fn read_failed(endpoint: &str, error: &io::Error) -> QueryEvaluationError {
+    match error.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => QueryEvaluationError::Cancelled,
+        _ => broken(endpoint, error),
+    }
 }
 
 /// Items until the first error or the token's cancellation, which ends the stream.
@@ -352,10 +349,8 @@ impl Backend for Remote {
                     .for_reader(body)
                     .map(move |quad| match quad {
                         Ok(quad) => Ok(quad.into()),
-                        Err(oxigraph::io::RdfParseError::Io(e)) => {
-                            Err(stream_error(&endpoint, &e, Some(&e)))
-                        }
-                        Err(e) => Err(stream_error(&endpoint, e, None)),
+                        Err(oxigraph::io::RdfParseError::Io(e)) => Err(read_failed(&endpoint, &e)),
+                        Err(e) => Err(broken(&endpoint, e)),
                     });
             return Ok(QueryResults::Graph(QueryTripleIter::new(guarded(
                 triples, token,
@@ -379,9 +374,9 @@ impl Backend for Remote {
                 let rows = solutions.map(move |row| {
                     row.map_err(|e| match e {
                         oxigraph::sparql::results::QueryResultsParseError::Io(io) => {
-                            stream_error(&endpoint, &io, Some(&io))
+                            read_failed(&endpoint, &io)
                         }
-                        other => stream_error(&endpoint, other, None),
+                        other => broken(&endpoint, other),
                     })
                 });
                 QueryResults::Solutions(QuerySolutionIter::new(variables, guarded(rows, token)))
