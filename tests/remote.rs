@@ -581,3 +581,86 @@ fn an_endpoint_whose_tsv_is_not_the_standards_is_asked_in_json() {
         "{accepts:?}"
     );
 }
+
+#[test]
+fn hostile_input_through_an_endpoint_gets_located_errors_and_no_request() {
+    // Nothing listens here: every error below comes before a request would be made, or from
+    // an answer of bad bytes.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}/sparql");
+    let files = tempfile::tempdir().expect("a temp dir");
+    let deep = files.path().join("deep.rq");
+    let nested = format!(
+        "SELECT * WHERE {}{}",
+        "{".repeat(100_000),
+        "}".repeat(100_000)
+    );
+    std::fs::write(&deep, nested).expect("written");
+    ffkg()
+        .args(["query", "--endpoint", &endpoint])
+        .arg(&deep)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("nests deeper than 2000 levels"));
+    // A 5 MB literal is sent as it is (here: to nobody).
+    let huge = files.path().join("huge.rq");
+    let literal = format!("SELECT * WHERE {{ ?s ?p \"{}\" }}", "x".repeat(5_000_000));
+    std::fs::write(&huge, literal).expect("written");
+    ffkg()
+        .args(["query", "--endpoint", &endpoint])
+        .arg(&huge)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("could not be reached"));
+    // An endpoint that answers bad bytes.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!(
+        "http://{}/sparql",
+        listener.local_addr().expect("an address")
+    );
+    let server = std::thread::spawn(move || {
+        for _ in 0..2 {
+            let (mut stream, _) = listener.accept().expect("a connection");
+            read_request(&mut stream);
+            let body = b"\xff\xfe{\"head\":";
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .expect("answered");
+            stream.write_all(body).expect("answered");
+        }
+    });
+    ffkg()
+        .args([
+            "query",
+            "--endpoint",
+            &url,
+            "-e",
+            "SELECT * WHERE { ?s ?p ?o }",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "answered with results that do not parse",
+        ));
+    server.join().expect("the server ends");
+    // A config file of bad bytes.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::create_dir_all(dir.path().join("ffkg")).expect("created");
+    std::fs::write(
+        dir.path().join("ffkg/endpoints.toml"),
+        b"[x]\nquery = \"\xff\"\n",
+    )
+    .expect("written");
+    ffkg()
+        .args(["query", "--endpoint", "x", "-e", "ASK {}"])
+        .env("XDG_CONFIG_HOME", dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("endpoints.toml:2:10: not UTF-8"));
+}

@@ -181,8 +181,8 @@ fn parse_header(text: &str) -> Result<(String, String)> {
 
 /// The named entry of the config file; an unknown name gets the names there are.
 fn lookup(path: &Path, name: &str) -> Result<Entry> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::usage(format!(
                 "--endpoint {name}: not a URL, and {} does not exist to name it (see the README: \
@@ -192,6 +192,14 @@ fn lookup(path: &Path, name: &str) -> Result<Entry> {
         }
         Err(e) => return Err(Error::io(path, e)),
     };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
+        let (line, column) = line_column(&good, good.len());
+        Error::usage(format!(
+            "{}:{line}:{column}: not UTF-8 (TOML files are UTF-8)",
+            path.display()
+        ))
+    })?;
     let mut entries: BTreeMap<String, Entry> = toml::from_str(&text).map_err(|e| {
         let place = e
             .span()
@@ -452,6 +460,18 @@ mod tests {
         assert_eq!(
             credentials(&fuseki, &query, &env).unwrap().as_deref(),
             Some(basic("admin", "secret").as_str())
+        );
+    }
+
+    #[test]
+    fn bad_bytes_in_the_config_file_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("endpoints.toml");
+        std::fs::write(&path, b"[x]\nquery = \"http://a\xff\"\n").unwrap();
+        let error = lookup(&path, "x").unwrap_err().to_string();
+        assert!(
+            error.ends_with("endpoints.toml:2:18: not UTF-8 (TOML files are UTF-8)"),
+            "{error}"
         );
     }
 }

@@ -329,12 +329,13 @@ impl Backend for Remote {
         let url = self.endpoint.query.as_str().to_owned();
         let response = self.post_form(&url, "query", text, accept, origin)?;
         let media = media_type(&response);
+        // An answer that cannot be read is wrong data, as one that breaks off later is.
+        let status = Some(response.status().as_u16());
         let unreadable = |what: &str| Error::Endpoint {
             origin: origin.to_owned(),
             endpoint: url.clone(),
             message: format!("answered with {what} ffkg cannot read ({media:?})"),
-            // A success status with an answer that cannot be read: a protocol failure.
-            status: None,
+            status,
         };
         let body = response.into_body();
         if graph {
@@ -364,7 +365,7 @@ impl Backend for Remote {
                 origin: origin.to_owned(),
                 endpoint: url.clone(),
                 message: format!("answered with results that do not parse: {e}"),
-                status: None,
+                status,
             })?;
         Ok(match parsed {
             ReaderQueryResultsParserOutput::Boolean(value) => QueryResults::Boolean(value),
