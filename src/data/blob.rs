@@ -15,6 +15,9 @@ const MAGIC: &[u8; 8] = b"FFKGIDX1";
 /// Set in a quad's graph id for an entailment only the `owl` level adds (the id without it is
 /// the inferred graph's).
 pub const OWL_ONLY: u32 = 1 << 31;
+/// The graph id of a quad in the default graph, for blobs that hold one apart from their named
+/// graphs (a user's files; the embedded graph's default graph is the union of its graphs).
+pub const DEFAULT_GRAPH: u32 = u32::MAX;
 const HEADER: usize = 8 + 4 * 4;
 const TERM_RECORD: usize = 5;
 
@@ -99,33 +102,51 @@ impl Order {
 
 /// Encodes sorted, distinct `terms`, quads of term ids and graph-name term ids.
 pub fn encode(terms: &[TermKey], quads: &[[u32; 4]], graphs: &[u32]) -> Vec<u8> {
+    let parts = terms.iter().map(|t| TermParts {
+        kind: t.kind,
+        value: &t.value,
+        extra: &t.extra,
+    });
+    encode_parts(parts, quads, graphs).expect("the embedded graph fits in u32 offsets")
+}
+
+/// [`encode`] for borrowed terms; `None` when a count or the string heap passes what a u32
+/// offset can address (4 GiB of term text).
+pub fn encode_parts<'t>(
+    terms: impl ExactSizeIterator<Item = TermParts<'t>>,
+    quads: &[[u32; 4]],
+    graphs: &[u32],
+) -> Option<Vec<u8>> {
     let mut heap = String::new();
     let mut records = Vec::with_capacity(terms.len() * TERM_RECORD);
     for term in terms {
         let value_offset = heap.len();
-        heap.push_str(&term.value);
+        heap.push_str(term.value);
         let extra_offset = heap.len();
-        heap.push_str(&term.extra);
+        heap.push_str(term.extra);
         records.extend([
             term.kind as u32,
-            to_u32(value_offset),
-            to_u32(term.value.len()),
-            to_u32(extra_offset),
-            to_u32(term.extra.len()),
+            to_u32(value_offset)?,
+            to_u32(term.value.len())?,
+            to_u32(extra_offset)?,
+            to_u32(term.extra.len())?,
         ]);
     }
-    let mut out = Vec::new();
+    let term_count = records.len() / TERM_RECORD;
+    let mut out = Vec::with_capacity(HEADER + 4 * (records.len() + 12 * quads.len()) + heap.len());
     out.extend_from_slice(MAGIC);
-    for count in [terms.len(), quads.len(), graphs.len(), heap.len()] {
-        out.extend_from_slice(&to_u32(count).to_le_bytes());
+    for count in [term_count, quads.len(), graphs.len(), heap.len()] {
+        out.extend_from_slice(&to_u32(count)?.to_le_bytes());
     }
     for value in records {
         out.extend_from_slice(&value.to_le_bytes());
     }
+    let mut keys: Vec<[u32; 4]> = Vec::with_capacity(quads.len());
     for order in [Order::Spo, Order::Pos, Order::Osp] {
-        let mut keys: Vec<[u32; 4]> = quads.iter().map(|q| order.key(*q)).collect();
+        keys.clear();
+        keys.extend(quads.iter().map(|q| order.key(*q)));
         keys.sort_unstable();
-        for key in keys {
+        for key in &keys {
             for value in key {
                 out.extend_from_slice(&value.to_le_bytes());
             }
@@ -135,11 +156,104 @@ pub fn encode(terms: &[TermKey], quads: &[[u32; 4]], graphs: &[u32]) -> Vec<u8> 
         out.extend_from_slice(&graph.to_le_bytes());
     }
     out.extend_from_slice(heap.as_bytes());
-    out
+    Some(out)
 }
 
-fn to_u32(value: usize) -> u32 {
-    u32::try_from(value).expect("the embedded graph fits in u32 offsets")
+fn to_u32(value: usize) -> Option<u32> {
+    u32::try_from(value).ok()
+}
+
+/// The index order and key prefix that answer a triple pattern (bound ids or `None`): every
+/// pattern is one range of one order.
+pub fn pattern(s: Option<u32>, p: Option<u32>, o: Option<u32>) -> (Order, [u32; 3], usize) {
+    match (s, p, o) {
+        (Some(s), Some(p), Some(o)) => (Order::Spo, [s, p, o], 3),
+        (Some(s), Some(p), None) => (Order::Spo, [s, p, 0], 2),
+        (Some(s), None, Some(o)) => (Order::Osp, [o, s, 0], 2),
+        (Some(s), None, None) => (Order::Spo, [s, 0, 0], 1),
+        (None, Some(p), Some(o)) => (Order::Pos, [p, o, 0], 2),
+        (None, Some(p), None) => (Order::Pos, [p, 0, 0], 1),
+        (None, None, Some(o)) => (Order::Osp, [o, 0, 0], 1),
+        (None, None, None) => (Order::Spo, [0; 3], 0),
+    }
+}
+
+/// An encoded blob held in memory (built at run time, or read from a file): the integers and
+/// the string heap kept apart, so the heap's UTF-8 is checked once and a view costs nothing.
+#[derive(Debug, Clone)]
+pub struct Owned {
+    words: Vec<u8>,
+    heap: String,
+    terms: usize,
+    quads: usize,
+    graphs: usize,
+}
+
+impl Owned {
+    /// Takes encoded bytes; `None` when they are not a whole blob of this layout.
+    pub fn from_bytes(mut bytes: Vec<u8>) -> Option<Self> {
+        let header = Header::read(&bytes)?;
+        if bytes.len() != header.heap_start + header.heap_len {
+            return None;
+        }
+        let heap = String::from_utf8(bytes.split_off(header.heap_start)).ok()?;
+        let owned = Self {
+            words: bytes,
+            heap,
+            terms: header.terms,
+            quads: header.quads,
+            graphs: header.graphs,
+        };
+        owned.view().is_consistent().then_some(owned)
+    }
+
+    pub fn view(&self) -> Blob<'_> {
+        Blob {
+            bytes: &self.words,
+            heap: &self.heap,
+            terms: self.terms,
+            quads: self.quads,
+            graphs: self.graphs,
+        }
+    }
+
+    /// The encoded bytes again (for writing the blob to a file).
+    pub fn bytes(&self) -> impl Iterator<Item = &[u8]> {
+        [&self.words[..], self.heap.as_bytes()].into_iter()
+    }
+}
+
+/// The counts a blob's header gives, and where its heap lies.
+struct Header {
+    terms: usize,
+    quads: usize,
+    graphs: usize,
+    heap_start: usize,
+    heap_len: usize,
+}
+
+impl Header {
+    fn read(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+            return None;
+        }
+        let read = |i: usize| read_u32(bytes, 8 + 4 * i) as usize;
+        let (terms, quads, graphs, heap_len) = (read(0), read(1), read(2), read(3));
+        // Checked arithmetic: the counts of a damaged file can be anything.
+        let words = terms
+            .checked_mul(TERM_RECORD)?
+            .checked_add(quads.checked_mul(12)?)?
+            .checked_add(graphs)?;
+        let heap_start = HEADER.checked_add(words.checked_mul(4)?)?;
+        heap_start.checked_add(heap_len)?;
+        Some(Self {
+            terms,
+            quads,
+            graphs,
+            heap_start,
+            heap_len,
+        })
+    }
 }
 
 /// A view of an encoded blob.
@@ -155,20 +269,44 @@ pub struct Blob<'a> {
 impl<'a> Blob<'a> {
     /// Reads the header; `None` when the bytes are not a blob of this layout.
     pub fn parse(bytes: &'a [u8]) -> Option<Self> {
-        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
-            return None;
-        }
-        let read = |i: usize| read_u32(bytes, 8 + 4 * i) as usize;
-        let (terms, quads, graphs, heap_len) = (read(0), read(1), read(2), read(3));
-        let heap_start = HEADER + 4 * (terms * TERM_RECORD + 3 * quads * 4 + graphs);
-        let heap = std::str::from_utf8(bytes.get(heap_start..heap_start + heap_len)?).ok()?;
+        let header = Header::read(bytes)?;
+        let heap_end = header.heap_start + header.heap_len;
+        let heap = std::str::from_utf8(bytes.get(header.heap_start..heap_end)?).ok()?;
         Some(Self {
             bytes,
             heap,
-            terms,
-            quads,
-            graphs,
+            terms: header.terms,
+            quads: header.quads,
+            graphs: header.graphs,
         })
+    }
+
+    /// True when every term record points into the heap at character boundaries and every key
+    /// names a term (or the default graph, [`DEFAULT_GRAPH`]): what makes reading a blob from
+    /// outside the binary safe from panics.
+    fn is_consistent(&self) -> bool {
+        let terms = (0..self.terms).all(|id| {
+            let base = HEADER + 4 * TERM_RECORD * id;
+            let field = |i: usize| read_u32(self.bytes, base + 4 * i) as usize;
+            let (kind, vo, vl, eo, el) = (field(0), field(1), field(2), field(3), field(4));
+            kind <= Kind::Typed as usize
+                && vo
+                    .checked_add(vl)
+                    .is_some_and(|end| self.heap.get(vo..end).is_some())
+                && eo
+                    .checked_add(el)
+                    .is_some_and(|end| self.heap.get(eo..end).is_some())
+        });
+        let id_ok = |id: u32| (id as usize) < self.terms;
+        let keys = [Order::Spo, Order::Pos, Order::Osp]
+            .into_iter()
+            .all(|order| {
+                (0..self.quads).all(|i| {
+                    let [a, b, c, g] = self.key(order, i);
+                    id_ok(a) && id_ok(b) && id_ok(c) && (g == DEFAULT_GRAPH || id_ok(g & !OWL_ONLY))
+                })
+            });
+        terms && keys && self.graphs().all(id_ok)
     }
 
     pub fn term_count(&self) -> usize {
@@ -240,9 +378,10 @@ impl<'a> Blob<'a> {
         start..end
     }
 
-    pub fn graphs(&self) -> impl Iterator<Item = u32> + '_ {
+    pub fn graphs(&self) -> impl Iterator<Item = u32> + use<'a> {
         let base = HEADER + 4 * (self.terms * TERM_RECORD + 3 * self.quads * 4);
-        (0..self.graphs).map(move |i| read_u32(self.bytes, base + 4 * i))
+        let bytes = self.bytes;
+        (0..self.graphs).map(move |i| read_u32(bytes, base + 4 * i))
     }
 }
 

@@ -1,8 +1,8 @@
 //! The session's dataset: what queries, updates, `.load` and dumps run against, whichever way
 //! it was built. The embedded graph alone is queried in place from its prebuilt index (no
-//! start-up cost); with a user's files it is queried with a small store on top of it
-//! ([`crate::data::overlay`]); a user's files alone, updates and persistent stores use an oxigraph
-//! store, into which the embedded graph is copied the first time one is needed.
+//! start-up cost); a user's files are indexed the same way and queried on top of it, or alone
+//! ([`crate::data::overlay`]); updates and persistent stores use an oxigraph store, into which
+//! the embedded graph and the files are copied the first time one is needed.
 
 use super::Backend;
 use crate::data::export::{self, Export};
@@ -17,7 +17,7 @@ use crate::output::dataset::Wrote;
 use crate::output::format::Format;
 use crate::sparql::prefixes::PrefixMap;
 use crate::sparql::{Fetch, evaluator};
-use oxigraph::model::{GraphName, NamedNode, Quad, QuadRef};
+use oxigraph::model::{GraphName, NamedNode, Quad};
 use oxigraph::sparql::{
     CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, QueryExplanation, QueryResults,
 };
@@ -38,7 +38,7 @@ pub enum DatasetChoice {
 enum Storage {
     /// The embedded graph, read-only, in place.
     Prebuilt(Prebuilt),
-    /// The embedded graph in place with the user's files in a store on top, read-only until an
+    /// The user's files' index, on the embedded graph in place or alone, read-only until an
     /// update or a `.load` copies everything into one store.
     Overlay(Overlay),
     /// An oxigraph store; `persistent` when it is on disk.
@@ -61,7 +61,8 @@ impl std::fmt::Debug for Dataset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match &self.backend {
             Storage::Prebuilt(_) => "prebuilt",
-            Storage::Overlay(_) => "prebuilt with files on top",
+            Storage::Overlay(overlay) if overlay.base().is_some() => "prebuilt with files on top",
+            Storage::Overlay(_) => "files' index",
             Storage::Store {
                 persistent: true, ..
             } => "persistent store",
@@ -84,27 +85,19 @@ impl Dataset {
                     spec.reasoning,
                 )
             }
-            // The embedded graph with files: the files go in a small store on top of it.
-            DatasetChoice::Memory(spec) if spec.embedded => {
-                let top = Store::new().map_err(Error::store)?;
-                graph::load_user_files(&top, spec)?;
-                let base = Prebuilt::with_reasoning(spec.reasoning);
-                // Only the --named files stand apart from the merge.
-                let apart = spec
-                    .named
-                    .iter()
-                    .map(|path| graph::file_url(path))
-                    .collect::<Result<Vec<_>>>()?;
-                merge = Some(Merge::apart(apart));
-                (Storage::Overlay(Overlay::new(base, top)?), spec.reasoning)
+            // The user's files: indexed, and queried on top of the embedded graph when it is in.
+            DatasetChoice::Memory(spec) => {
+                if spec.embedded {
+                    // Only the --named files stand apart from the merge.
+                    let apart = spec
+                        .named
+                        .iter()
+                        .map(|path| graph::file_url(path))
+                        .collect::<Result<Vec<_>>>()?;
+                    merge = Some(Merge::apart(apart));
+                }
+                (Storage::Overlay(Overlay::load(spec)?), spec.reasoning)
             }
-            DatasetChoice::Memory(spec) => (
-                Storage::Store {
-                    store: graph::build(spec)?,
-                    persistent: false,
-                },
-                spec.reasoning,
-            ),
             DatasetChoice::Persistent(dir) => (
                 Storage::Store {
                     store: store::open_existing(dir)?,
@@ -196,7 +189,11 @@ impl Dataset {
 
     /// True while the embedded graph is queried in place (alone or under the user's files).
     pub fn holds_embedded(&self) -> bool {
-        matches!(self.backend, Storage::Prebuilt(_) | Storage::Overlay(_))
+        match &self.backend {
+            Storage::Prebuilt(_) => true,
+            Storage::Overlay(overlay) => overlay.base().is_some(),
+            Storage::Store { .. } => false,
+        }
     }
 
     /// Starts a query; its results stream as they are read.
@@ -253,9 +250,7 @@ impl Dataset {
                 self.reasoning = level;
             }
             Storage::Overlay(overlay) => {
-                let top = overlay.top().clone();
-                graph::forget_entailments(&top)?;
-                *overlay = Overlay::new(Prebuilt::with_reasoning(level), top)?;
+                *overlay = overlay.with_reasoning(level)?;
                 self.reasoning = level;
             }
             Storage::Store {
@@ -282,18 +277,7 @@ impl Dataset {
                 .quads()
                 .filter(|q| q.graph_name == GraphName::NamedNode(inferred.clone()))
                 .count() as u64,
-            Storage::Overlay(overlay) => {
-                let base = overlay
-                    .base()
-                    .quads()
-                    .filter(|q| q.graph_name == GraphName::NamedNode(inferred.clone()))
-                    .count();
-                let top = overlay
-                    .top()
-                    .quads_for_pattern(None, None, None, Some(inferred.as_ref().into()))
-                    .count();
-                (base + top) as u64
-            }
+            Storage::Overlay(overlay) => overlay.inferred_len() as u64,
             Storage::Store { store, .. } => store
                 .quads_for_pattern(None, None, None, Some(inferred.as_ref().into()))
                 .count() as u64,
@@ -364,8 +348,8 @@ impl Dataset {
         Ok(match &self.backend {
             Storage::Store { store, .. } => export::store_graph(store, name),
             Storage::Overlay(overlay) => match name {
-                None => Box::new(overlay.default_graph()),
-                Some(_) => export::only_graph(overlay.quads(), name),
+                None => Box::new(overlay.default_graph().map(Ok)),
+                Some(_) => export::only_graph(overlay.quads().map(Ok), name),
             },
             Storage::Prebuilt(graph) => match name {
                 None => Box::new(default_graph(*graph).map(Ok)),
@@ -385,7 +369,7 @@ impl Dataset {
     /// The named graphs the user's files added on top of the embedded graph.
     pub(super) fn extra_graphs(&self) -> Result<Vec<NamedNode>> {
         match &self.backend {
-            Storage::Overlay(overlay) => overlay.named_graphs(),
+            Storage::Overlay(overlay) => Ok(overlay.named_graphs()),
             _ => Ok(Vec::new()),
         }
     }
@@ -406,27 +390,14 @@ impl Dataset {
             Storage::Overlay(overlay) => {
                 // The asserted triples of both sides in one store, then the entailments anew.
                 let store = Store::new().map_err(Error::store)?;
-                let merge = self.merge.take().unwrap_or_default();
-                graph::load_embedded(&store, Reasoning::None)?;
-                let top = overlay.top();
-                let inferred = graph::inferred_graph();
-                for quad in top.iter() {
-                    let quad = quad.map_err(Error::store)?;
-                    let entailed = quad.graph_name == GraphName::NamedNode(inferred.clone())
-                        || top
-                            .contains(QuadRef::new(
-                                &quad.subject,
-                                &quad.predicate,
-                                &quad.object,
-                                &inferred,
-                            ))
-                            .map_err(Error::store)?;
-                    if !entailed {
-                        store.insert(&quad).map_err(Error::store)?;
-                    }
+                if overlay.base().is_some() {
+                    graph::load_embedded(&store, Reasoning::None)?;
+                    self.merge = Some(self.merge.take().unwrap_or_default());
                 }
+                store
+                    .extend(overlay.files().asserted())
+                    .map_err(Error::store)?;
                 graph::materialise(&store, self.reasoning)?;
-                self.merge = Some(merge);
                 self.backend = Storage::Store {
                     store,
                     persistent: false,
@@ -452,7 +423,10 @@ impl Backend for Dataset {
     fn description(&self) -> String {
         match &self.backend {
             Storage::Prebuilt(_) => "the embedded graph".to_owned(),
-            Storage::Overlay(_) => "the embedded graph and your files".to_owned(),
+            Storage::Overlay(overlay) if overlay.base().is_some() => {
+                "the embedded graph and your files".to_owned()
+            }
+            Storage::Overlay(_) => "your files".to_owned(),
             Storage::Store {
                 persistent: true, ..
             } => "a persistent store".to_owned(),
@@ -512,7 +486,7 @@ impl Backend for Dataset {
                     || (prebuilt.reasoning() != Reasoning::None
                         && *graph == graph::inferred_graph())
             }
-            Storage::Overlay(overlay) => overlay.named_graphs()?.contains(graph),
+            Storage::Overlay(overlay) => overlay.named_graphs().contains(graph),
             Storage::Store { store, .. } => store
                 .contains_named_graph(graph.as_ref())
                 .map_err(Error::store)?,

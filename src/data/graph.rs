@@ -102,6 +102,55 @@ pub fn load_user_files(store: &Store, spec: &DatasetSpec) -> Result<()> {
     Ok(())
 }
 
+/// Reads the spec's files as [`load_user_files`] loads them into a store, handing each quad to
+/// `push` in place of inserting it (for the files' index).
+pub fn read_user_files(spec: &DatasetSpec, push: &mut dyn FnMut(Quad)) -> Result<()> {
+    for path in &spec.data {
+        read_file(path, spec.data_format, None, &mut |quad| {
+            if spec.embedded && !quad.graph_name.is_default_graph() {
+                push(Quad {
+                    graph_name: GraphName::DefaultGraph,
+                    ..quad.clone()
+                });
+            }
+            push(quad);
+        })?;
+    }
+    for path in &spec.named {
+        read_file(path, spec.data_format, Some(file_url(path)?), push)?;
+    }
+    Ok(())
+}
+
+/// Parses a user's RDF file, as [`load_file`] does (blank nodes renamed, so two files' `_:b`
+/// stay apart), handing each quad to `push`.
+pub fn read_file(
+    path: &Path,
+    format: Option<Format>,
+    graph: Option<NamedNode>,
+    push: &mut dyn FnMut(Quad),
+) -> Result<()> {
+    let reader = open_input(path, rdf_format_for_input(path, format)?.1)?;
+    let parser = parser_for(path, format, graph)?;
+    for quad in parser.rename_blank_nodes().for_reader(reader) {
+        push(quad.map_err(|e| data_error(&path.display().to_string(), e))?);
+    }
+    Ok(())
+}
+
+/// The parser for a user's file: its syntax from `format` or its name, its base IRI its URL,
+/// and with `graph`, its default graph that named graph.
+fn parser_for(path: &Path, format: Option<Format>, graph: Option<NamedNode>) -> Result<RdfParser> {
+    let (rdf_format, _) = rdf_format_for_input(path, format)?;
+    let mut parser = RdfParser::from_format(rdf_format)
+        .with_base_iri(file_url(path)?.as_str())
+        .map_err(|e| Error::usage(format!("{}: bad base IRI: {e}", path.display())))?;
+    if let Some(graph) = graph {
+        parser = parser.with_default_graph(graph);
+    }
+    Ok(parser)
+}
+
 /// Loads the embedded graph, with the entailments of `reasoning`, into a store: each file's
 /// triples into its named graph and into the default graph, so the default graph is a real
 /// graph that updates can change.
@@ -211,14 +260,8 @@ pub fn load_file(
     format: Option<Format>,
     graph: Option<NamedNode>,
 ) -> Result<()> {
-    let (rdf_format, gzipped) = rdf_format_for_input(path, format)?;
-    let reader = open_input(path, gzipped)?;
-    let mut parser = RdfParser::from_format(rdf_format)
-        .with_base_iri(file_url(path)?.as_str())
-        .map_err(|e| Error::usage(format!("{}: bad base IRI: {e}", path.display())))?;
-    if let Some(graph) = graph {
-        parser = parser.with_default_graph(graph);
-    }
+    let reader = open_input(path, rdf_format_for_input(path, format)?.1)?;
+    let parser = parser_for(path, format, graph)?;
     store
         .load_from_reader(parser, reader)
         .map_err(|e| loader_error(path, e))

@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod export;
 pub mod graph;
 pub mod guard;
+pub mod index;
 pub mod merge;
 pub mod overlay;
 pub mod prebuilt;

@@ -1,200 +1,155 @@
-//! The embedded graph with a user's files on top, queried together without copying: the
-//! prebuilt index answers for the embedded graph, a small oxigraph store for the files (and for
-//! the entailments only the merge has). The default graph is the union of both default graphs;
-//! a triple the embedded graph already holds is dropped from the store when the files are
-//! loaded, so the union still counts each triple once.
+//! A user's files queried in place: their index ([`crate::data::index`]) alone, or on top of the
+//! embedded graph's prebuilt index, the two queried together without copying. With the embedded
+//! graph, the default graph is the union of both default graphs; a triple the embedded graph
+//! already holds is left out of the files' index when it is built, so the union still counts
+//! each triple once, and the entailments only the merge has are the files' index's.
 
-use crate::data::graph::inferred_graph;
+use crate::data::graph::{self, DatasetSpec};
+use crate::data::index::{Builder, FileIndex, GraphSel};
 use crate::data::prebuilt::{InternalTerm, Prebuilt};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::infer::Reasoning;
-use oxigraph::model::{
-    GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, QuadRef, Term,
-    Triple,
-};
-use oxigraph::store::{StorageError, Store};
+use oxigraph::model::{GraphName, NamedNode, Quad, Term};
 use spareval::{InternalQuad, QueryableDataset};
+use std::convert::Infallible;
+use std::sync::Arc;
 
-/// The prebuilt embedded graph with a store on top.
+/// The user's files' index, with the embedded graph under it or not.
 #[derive(Clone)]
 pub struct Overlay {
-    base: Prebuilt,
-    top: Store,
+    base: Option<Prebuilt>,
+    files: Arc<FileIndex>,
 }
 
 impl std::fmt::Debug for Overlay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Overlay")
-            .field("reasoning", &self.base.reasoning())
-            .finish_non_exhaustive()
+            .field("embedded", &self.base.is_some())
+            .field("reasoning", &self.reasoning())
+            .field("quads", &self.files.len())
+            .finish()
     }
-}
-
-fn store_error(e: StorageError) -> Error {
-    Error::store(e)
 }
 
 impl Overlay {
-    /// `top` holds the user's files as loaded; triples the embedded graph already states in the
-    /// same graph are removed from it, and the entailments of the merge that the embedded graph
-    /// lacks are added to its `graph:inferred` (and default graph) at `level`.
-    pub fn new(base: Prebuilt, top: Store) -> Result<Self> {
-        let overlay = Self { base, top };
-        overlay.drop_repeated()?;
-        overlay.materialise()?;
-        Ok(overlay)
+    /// Reads the spec's files into an index, on the embedded graph when the spec has it.
+    pub fn load(spec: &DatasetSpec) -> Result<Self> {
+        let mut builder = Builder::new();
+        graph::read_user_files(spec, &mut |quad| builder.push(quad))?;
+        let base = spec
+            .embedded
+            .then(|| Prebuilt::with_reasoning(spec.reasoning));
+        Self::finish(builder, base, spec.reasoning)
     }
 
-    pub fn base(&self) -> Prebuilt {
+    fn finish(builder: Builder, base: Option<Prebuilt>, level: Reasoning) -> Result<Self> {
+        Ok(Self {
+            base,
+            files: Arc::new(builder.finish(base, level)?),
+        })
+    }
+
+    /// The same files at another reasoning level (their entailments computed again).
+    pub fn with_reasoning(&self, level: Reasoning) -> Result<Self> {
+        let mut builder = Builder::new();
+        for quad in self.files.asserted() {
+            builder.push(quad);
+        }
+        let base = self.base.map(|_| Prebuilt::with_reasoning(level));
+        Self::finish(builder, base, level)
+    }
+
+    pub fn base(&self) -> Option<Prebuilt> {
         self.base
     }
 
-    pub fn top(&self) -> &Store {
-        &self.top
+    pub fn files(&self) -> &FileIndex {
+        &self.files
     }
 
-    /// True when the embedded graph (at its reasoning level) holds `triple` in `graph`
-    /// (`None`: in its default graph, the union of its graphs).
-    fn base_contains(&self, triple: QuadRef<'_>) -> bool {
-        let id = |term: Term| self.base.find(&term);
-        let (Some(s), Some(p), Some(o)) = (
-            id(triple.subject.into_owned().into()),
-            id(triple.predicate.into_owned().into()),
-            id(triple.object.into_owned()),
-        ) else {
-            return false;
-        };
-        let graph = match triple.graph_name {
-            GraphNameRef::DefaultGraph => None,
-            GraphNameRef::NamedNode(g) => match id(g.into_owned().into()) {
-                Some(g) => Some(InternalTerm::Id(g)),
-                None => return false,
-            },
-            GraphNameRef::BlankNode(_) => return false,
-        };
-        self.base
-            .internal_quads_for_pattern(
-                Some(&InternalTerm::Id(s)),
-                Some(&InternalTerm::Id(p)),
-                Some(&InternalTerm::Id(o)),
-                Some(graph.as_ref()),
-            )
-            .next()
-            .is_some()
+    pub fn reasoning(&self) -> Reasoning {
+        self.files.reasoning()
     }
 
-    /// Removes from the store what the embedded graph already says, graph by graph.
-    fn drop_repeated(&self) -> Result<()> {
-        let repeated: Vec<Quad> = self
-            .top
-            .iter()
-            .filter_map(|quad| match quad {
-                Ok(quad) if self.base_contains(quad.as_ref()) => Some(Ok(quad)),
-                Ok(_) => None,
-                Err(e) => Some(Err(e)),
-            })
-            .collect::<std::result::Result<_, _>>()
-            .map_err(store_error)?;
-        for quad in repeated {
-            self.top.remove(&quad).map_err(store_error)?;
-        }
-        Ok(())
-    }
-
-    /// Adds the entailments of the merge (the embedded graph's asserted triples and the store's
-    /// default graph) that neither side holds yet.
-    fn materialise(&self) -> Result<()> {
-        let level = self.base.reasoning();
-        if level == Reasoning::None {
-            return Ok(());
-        }
-        let asserted_base = Prebuilt::with_reasoning(Reasoning::None)
+    /// Every quad: the files', then the embedded graph's (each in the graph of its file). The
+    /// files' default graph is among them; the embedded graph's is the union of its graphs.
+    pub fn quads(&self) -> impl Iterator<Item = Quad> + '_ {
+        self.files
             .quads()
-            .map(Triple::from);
-        let asserted_top: Vec<Triple> = self
-            .top
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
-            .map(|q| q.map(Triple::from))
-            .collect::<std::result::Result<_, _>>()
-            .map_err(store_error)?;
-        let asserted: Vec<Triple> = asserted_base.chain(asserted_top).collect();
-        let new = crate::data::graph::entailments(&asserted, level, |triple| {
-            !self.base_contains(QuadRef::new(
-                triple.subject,
-                triple.predicate,
-                triple.object,
-                GraphNameRef::DefaultGraph,
-            ))
-        });
-        crate::data::graph::add_entailments(&self.top, new)
-    }
-
-    /// Every quad: the store's, then the embedded graph's (each in the graph of its file).
-    pub fn quads(&self) -> impl Iterator<Item = Result<Quad>> + '_ {
-        self.top
-            .iter()
-            .map(|q| q.map_err(store_error))
-            .chain(self.base.quads().map(Ok))
+            .chain(self.base.into_iter().flat_map(Prebuilt::quads))
     }
 
     /// The default graph's triples, as quads in the default graph.
-    pub fn default_graph(&self) -> impl Iterator<Item = Result<Quad>> + '_ {
-        self.top
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
-            .map(|q| q.map_err(store_error))
-            .chain(self.base.quads().map(|q| {
-                Ok(Quad {
-                    graph_name: GraphName::DefaultGraph,
-                    ..q
-                })
-            }))
+    pub fn default_graph(&self) -> impl Iterator<Item = Quad> + '_ {
+        let embedded = self
+            .base
+            .into_iter()
+            .flat_map(Prebuilt::quads)
+            .map(|q| Quad {
+                graph_name: GraphName::DefaultGraph,
+                ..q
+            });
+        self.files
+            .quads()
+            .filter(|q| q.graph_name.is_default_graph())
+            .chain(embedded)
     }
 
-    /// The named graphs of both sides.
-    pub fn named_graphs(&self) -> Result<Vec<NamedNode>> {
-        let mut graphs: Vec<NamedNode> = crate::data::graph::EMBEDDED
-            .iter()
-            .map(|f| f.graph_iri())
-            .collect();
-        if self.base.reasoning() != Reasoning::None {
-            graphs.push(inferred_graph());
+    /// The named graphs of both sides, the embedded graph's first.
+    pub fn named_graphs(&self) -> Vec<NamedNode> {
+        let mut graphs: Vec<NamedNode> = Vec::new();
+        if let Some(base) = self.base {
+            graphs.extend(graph::EMBEDDED.iter().map(|f| f.graph_iri()));
+            if base.reasoning() != Reasoning::None {
+                graphs.push(graph::inferred_graph());
+            }
         }
-        for graph in self.top.named_graphs() {
-            if let NamedOrBlankNode::NamedNode(g) = graph.map_err(store_error)? {
+        for id in self.files.graphs() {
+            if let Term::NamedNode(g) = self.files.term(id) {
                 if !graphs.contains(&g) {
                     graphs.push(g);
                 }
             }
         }
-        Ok(graphs)
+        graphs
+    }
+
+    /// The number of triples in `graph:inferred`, on both sides.
+    pub fn inferred_len(&self) -> usize {
+        let inferred = GraphName::NamedNode(graph::inferred_graph());
+        let base = self.base.map_or(0, |base| {
+            base.quads().filter(|q| q.graph_name == inferred).count()
+        });
+        base + self.files.inferred_len()
     }
 
     fn externalize(&self, term: &InternalTerm) -> Term {
         match term {
-            InternalTerm::Id(id) => self.base.term(*id),
+            InternalTerm::Id(id) => match self.base {
+                Some(base) => base.term(*id),
+                None => unreachable!("no embedded ids without the embedded graph"),
+            },
+            InternalTerm::File(id) => self.files.term(*id),
             InternalTerm::Other(term) => term.clone(),
         }
     }
 
     fn internalize(&self, term: Term) -> InternalTerm {
-        match self.base.find(&term) {
-            Some(id) => InternalTerm::Id(id),
+        if let Some(id) = self.base.and_then(|base| base.find(&term)) {
+            return InternalTerm::Id(id);
+        }
+        match self.files.find(&term) {
+            Some(id) => InternalTerm::File(id),
             None => InternalTerm::Other(term),
         }
     }
 }
 
-fn as_subject(term: &Term) -> Option<NamedOrBlankNodeRef<'_>> {
-    match term {
-        Term::NamedNode(n) => Some(n.into()),
-        Term::BlankNode(b) => Some(b.into()),
-        _ => None,
-    }
-}
+type Quads = Box<dyn Iterator<Item = Result<InternalQuad<InternalTerm>, Infallible>>>;
 
 impl QueryableDataset<'static> for Overlay {
     type InternalTerm = InternalTerm;
-    type Error = StorageError;
+    type Error = Infallible;
 
     fn internal_quads_for_pattern(
         &self,
@@ -202,106 +157,71 @@ impl QueryableDataset<'static> for Overlay {
         predicate: Option<&InternalTerm>,
         object: Option<&InternalTerm>,
         graph_name: Option<Option<&InternalTerm>>,
-    ) -> impl Iterator<Item = Result<InternalQuad<InternalTerm>, StorageError>> + use<> {
-        let base = self
-            .base
-            .internal_quads_for_pattern(subject, predicate, object, graph_name)
-            .map(|q| match q {
-                Ok(q) => Ok(q),
-                Err(never) => match never {},
-            });
-        // The store side, with the pattern's terms as terms (a subject or graph that cannot be
-        // one, such as a literal, matches nothing).
-        let s = subject.map(|t| self.externalize(t));
-        let p = predicate.map(|t| self.externalize(t));
-        let o = object.map(|t| self.externalize(t));
-        let g = graph_name.map(|g| g.map(|t| self.externalize(t)));
-        let impossible = s.as_ref().is_some_and(|s| as_subject(s).is_none())
-            || matches!(&p, Some(p) if !matches!(p, Term::NamedNode(_)))
-            || matches!(&g, Some(Some(g)) if as_subject(g).is_none());
-        let top = (!impossible).then(|| {
-            let predicate = match &p {
-                Some(Term::NamedNode(n)) => Some(n.as_ref()),
-                _ => None,
-            };
-            let graph = match &g {
-                None => None,
-                Some(None) => Some(GraphNameRef::DefaultGraph),
-                Some(Some(term)) => as_subject(term).map(GraphNameRef::from),
-            };
-            self.top.quads_for_pattern(
-                s.as_ref().and_then(as_subject),
-                predicate,
-                o.as_ref().map(Term::as_ref),
-                graph,
-            )
-        });
-        let any_named = g.is_none();
-        let this = self.base;
-        let internalize = move |term: Term| match this.find(&term) {
-            Some(id) => InternalTerm::Id(id),
-            None => InternalTerm::Other(term),
+    ) -> impl Iterator<Item = Result<InternalQuad<InternalTerm>, Infallible>> + use<> {
+        let base: Quads = match self.base {
+            Some(base) => {
+                Box::new(base.internal_quads_for_pattern(subject, predicate, object, graph_name))
+            }
+            None => Box::new(std::iter::empty()),
         };
-        let top = top.into_iter().flatten().filter_map(move |quad| {
-            let quad = match quad {
-                Ok(quad) => quad,
-                Err(e) => return Some(Err(e)),
-            };
-            // `None` asks for any named graph, not the default graph.
-            let graph_name = match quad.graph_name {
-                GraphName::DefaultGraph if any_named => return None,
-                GraphName::DefaultGraph => None,
-                GraphName::NamedNode(n) => Some(internalize(n.into())),
-                GraphName::BlankNode(b) => Some(internalize(b.into())),
-            };
-            Some(Ok(InternalQuad {
-                subject: internalize(quad.subject.into()),
-                predicate: internalize(quad.predicate.into()),
-                object: internalize(quad.object),
-                graph_name,
-            }))
+        // The files' side, with the pattern's terms as the files' ids: a term they lack
+        // matches nothing there.
+        let files = &self.files;
+        let local = |term: Option<&InternalTerm>| match term {
+            None => Ok(None),
+            Some(term) => files.local_id(term).map(Some).ok_or(()),
+        };
+        let graph = match graph_name {
+            None => Ok(GraphSel::AnyNamed),
+            Some(None) => Ok(GraphSel::Default),
+            Some(Some(g)) => files.local_id(g).map(GraphSel::Named).ok_or(()),
+        };
+        let (Ok(s), Ok(p), Ok(o), Ok(graph)) =
+            (local(subject), local(predicate), local(object), graph)
+        else {
+            return base;
+        };
+        let default = graph_name == Some(None);
+        let index = Arc::clone(files);
+        let found = files.matching(s, p, o, graph).map(move |[s, p, o, g]| {
+            Ok(InternalQuad {
+                subject: index.internal(s),
+                predicate: index.internal(p),
+                object: index.internal(o),
+                graph_name: (!default).then(|| index.internal(g)),
+            })
         });
-        base.chain(top)
+        Box::new(base.chain(found)) as Quads
     }
 
     fn internal_named_graphs(
         &self,
-    ) -> impl Iterator<Item = Result<InternalTerm, StorageError>> + use<> {
-        let graphs: Vec<Result<InternalTerm, StorageError>> = match self.named_graphs() {
-            Ok(graphs) => graphs
-                .into_iter()
-                .map(|g| Ok(self.internalize(g.into())))
-                .collect(),
-            Err(e) => vec![Err(StorageError::Other(Box::new(std::io::Error::other(
-                e.to_string(),
-            ))))],
-        };
+    ) -> impl Iterator<Item = Result<InternalTerm, Infallible>> + use<> {
+        let graphs: Vec<Result<InternalTerm, Infallible>> = self
+            .named_graphs()
+            .into_iter()
+            .map(|g| Ok(self.internalize(g.into())))
+            .collect();
         graphs.into_iter()
     }
 
-    fn contains_internal_graph_name(
-        &self,
-        graph_name: &InternalTerm,
-    ) -> Result<bool, StorageError> {
-        if self
-            .base
-            .contains_internal_graph_name(graph_name)
-            .unwrap_or(false)
-        {
-            return Ok(true);
-        }
-        match self.externalize(graph_name) {
-            Term::NamedNode(n) => self.top.contains_named_graph(&n),
-            Term::BlankNode(b) => self.top.contains_named_graph(&b),
-            _ => Ok(false),
-        }
+    fn contains_internal_graph_name(&self, graph_name: &InternalTerm) -> Result<bool, Infallible> {
+        let in_base = self.base.is_some_and(|base| {
+            base.contains_internal_graph_name(graph_name)
+                .unwrap_or_else(|never| match never {})
+        });
+        let in_files = self
+            .files
+            .local_id(graph_name)
+            .is_some_and(|id| self.files.contains_graph(id));
+        Ok(in_base || in_files)
     }
 
-    fn internalize_term(&self, term: Term) -> Result<InternalTerm, StorageError> {
+    fn internalize_term(&self, term: Term) -> Result<InternalTerm, Infallible> {
         Ok(self.internalize(term))
     }
 
-    fn externalize_term(&self, term: InternalTerm) -> Result<Term, StorageError> {
+    fn externalize_term(&self, term: InternalTerm) -> Result<Term, Infallible> {
         Ok(self.externalize(&term))
     }
 }

@@ -5,7 +5,7 @@
 //! files, and the entailments are only triples no file states.
 
 use super::guard;
-use crate::data::blob::{Blob, Kind, OWL_ONLY, Order};
+use crate::data::blob::{self, Blob, Kind, OWL_ONLY, Order, TermParts};
 use crate::infer::Reasoning;
 use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, Quad, Term};
 use spareval::{InternalQuad, QueryableDataset};
@@ -96,39 +96,49 @@ impl Prebuilt {
 
     /// The term an id stands for.
     pub fn term(&self, id: u32) -> Term {
-        let parts = self.blob.term(id);
-        match parts.kind {
-            Kind::Iri => NamedNode::new_unchecked(parts.value).into(),
-            Kind::Blank => BlankNode::new_unchecked(parts.value).into(),
-            Kind::Simple => Literal::new_simple_literal(parts.value).into(),
-            Kind::Lang => {
-                Literal::new_language_tagged_literal_unchecked(parts.value, parts.extra).into()
-            }
-            Kind::Typed => {
-                Literal::new_typed_literal(parts.value, NamedNode::new_unchecked(parts.extra))
-                    .into()
-            }
-        }
+        term_of(self.blob.term(id))
     }
 
     /// The id of a term the embedded graph holds.
     pub fn find(&self, term: &Term) -> Option<u32> {
-        match term {
-            Term::NamedNode(n) => self.blob.find(Kind::Iri, n.as_str(), ""),
-            Term::BlankNode(b) => self.blob.find(Kind::Blank, b.as_str(), ""),
-            Term::Literal(l) => match l.language() {
-                Some(language) => self.blob.find(Kind::Lang, l.value(), language),
-                None if l.datatype() == oxigraph::model::vocab::xsd::STRING => {
-                    self.blob.find(Kind::Simple, l.value(), "")
-                }
-                None => self
-                    .blob
-                    .find(Kind::Typed, l.value(), l.datatype().as_str()),
-            },
-            #[allow(unreachable_patterns)]
-            _ => None,
+        let parts = parts(term);
+        self.blob.find(parts.kind, parts.value, parts.extra)
+    }
+}
+
+/// The term a blob's parts stand for (this index's, or the user's files').
+pub fn term_of(parts: TermParts<'_>) -> Term {
+    match parts.kind {
+        Kind::Iri => NamedNode::new_unchecked(parts.value).into(),
+        Kind::Blank => BlankNode::new_unchecked(parts.value).into(),
+        Kind::Simple => Literal::new_simple_literal(parts.value).into(),
+        Kind::Lang => {
+            Literal::new_language_tagged_literal_unchecked(parts.value, parts.extra).into()
+        }
+        Kind::Typed => {
+            Literal::new_typed_literal(parts.value, NamedNode::new_unchecked(parts.extra)).into()
         }
     }
+}
+
+/// A term as a blob stores it: kind, value and language tag or datatype (an xsd:string is a
+/// simple literal, as RDF 1.1 has it).
+pub fn parts(term: &Term) -> TermParts<'_> {
+    let (kind, value, extra) = match term {
+        Term::NamedNode(n) => (Kind::Iri, n.as_str(), ""),
+        Term::BlankNode(b) => (Kind::Blank, b.as_str(), ""),
+        Term::Literal(l) => match l.language() {
+            Some(language) => (Kind::Lang, l.value(), language),
+            None if l.datatype() == oxigraph::model::vocab::xsd::STRING => {
+                (Kind::Simple, l.value(), "")
+            }
+            None => (Kind::Typed, l.value(), l.datatype().as_str()),
+        },
+        // (Triple terms, under oxigraph's RDF 1.2 feature, are not enabled.)
+        #[allow(unreachable_patterns)]
+        _ => (Kind::Blank, "", ""),
+    };
+    TermParts { kind, value, extra }
 }
 
 fn subject(term: Term) -> oxigraph::model::NamedOrBlankNode {
@@ -140,15 +150,18 @@ fn subject(term: Term) -> oxigraph::model::NamedOrBlankNode {
     }
 }
 
-/// A term of a query against the embedded graph: an id when the graph holds the term, the term
-/// itself when it does not (a constant of the query, a computed value). A term the graph holds
-/// is always an id, so equality of internal terms is equality of terms.
+/// A term of a query against the embedded graph (and the user's files' index on top of it): an
+/// id when the embedded graph holds the term, a file id when only the files do, the term itself
+/// when neither does (a constant of the query, a computed value). A term a side holds is always
+/// that side's id, the embedded graph's first, so equality of internal terms is equality of
+/// terms.
 ///
 /// Cloning and hashing one asks [`guard::check`] whether the statement was cancelled: those are
 /// the loops a query that never reads the dataset spends its time in.
 #[derive(Debug, PartialEq, Eq)]
 pub enum InternalTerm {
     Id(u32),
+    File(u32),
     Other(Term),
 }
 
@@ -157,6 +170,7 @@ impl Clone for InternalTerm {
         guard::check();
         match self {
             Self::Id(id) => Self::Id(*id),
+            Self::File(id) => Self::File(*id),
             Self::Other(term) => Self::Other(term.clone()),
         }
     }
@@ -170,8 +184,12 @@ impl Hash for InternalTerm {
                 state.write_u8(0);
                 id.hash(state);
             }
-            Self::Other(term) => {
+            Self::File(id) => {
                 state.write_u8(1);
+                id.hash(state);
+            }
+            Self::Other(term) => {
+                state.write_u8(2);
                 term.hash(state);
             }
         }
@@ -205,29 +223,20 @@ impl QueryableDataset<'static> for Prebuilt {
         let id = |term: Option<&InternalTerm>| match term {
             None => Ok(None),
             Some(InternalTerm::Id(id)) => Ok(Some(*id)),
-            Some(InternalTerm::Other(_)) => Err(()),
+            Some(InternalTerm::File(_) | InternalTerm::Other(_)) => Err(()),
         };
         let filter = match graph_name {
             None => Ok(GraphFilter::AnyNamed),
             Some(None) => Ok(GraphFilter::Default),
             Some(Some(InternalTerm::Id(g))) => Ok(GraphFilter::Named(*g)),
-            Some(Some(InternalTerm::Other(_))) => Err(()),
+            Some(Some(InternalTerm::File(_) | InternalTerm::Other(_))) => Err(()),
         };
         let (Ok(s), Ok(p), Ok(o), Ok(filter)) = (id(subject), id(predicate), id(object), filter)
         else {
             return Box::new(std::iter::empty())
                 as Box<dyn Iterator<Item = Result<InternalQuad<InternalTerm>, Infallible>>>;
         };
-        let (order, prefix, len) = match (s, p, o) {
-            (Some(s), Some(p), Some(o)) => (Order::Spo, [s, p, o], 3),
-            (Some(s), Some(p), None) => (Order::Spo, [s, p, 0], 2),
-            (Some(s), None, Some(o)) => (Order::Osp, [o, s, 0], 2),
-            (Some(s), None, None) => (Order::Spo, [s, 0, 0], 1),
-            (None, Some(p), Some(o)) => (Order::Pos, [p, o, 0], 2),
-            (None, Some(p), None) => (Order::Pos, [p, 0, 0], 1),
-            (None, None, Some(o)) => (Order::Osp, [o, 0, 0], 1),
-            (None, None, None) => (Order::Spo, [0; 3], 0),
-        };
+        let (order, prefix, len) = blob::pattern(s, p, o);
         let range = blob.range(order, &prefix[..len]);
         Box::new(range.filter_map(move |i| {
             let [s, p, o, stored] = order.unkey(blob.key(order, i));
@@ -264,7 +273,7 @@ impl QueryableDataset<'static> for Prebuilt {
                 (*id != self.inferred || self.level != Reasoning::None)
                     && self.blob.graphs().any(|g| g == *id)
             }
-            InternalTerm::Other(_) => false,
+            InternalTerm::File(_) | InternalTerm::Other(_) => false,
         })
     }
 
@@ -279,6 +288,8 @@ impl QueryableDataset<'static> for Prebuilt {
         Ok(match term {
             InternalTerm::Id(id) => self.term(id),
             InternalTerm::Other(term) => term,
+            // Only an overlay makes these, and it externalizes them itself.
+            InternalTerm::File(_) => unreachable!("the embedded graph alone makes no file ids"),
         })
     }
 }

@@ -1,0 +1,403 @@
+//! A user's files as a compact index in the embedded graph's layout ([`crate::data::blob`]):
+//! parsed once, terms interned and sorted, quads sorted in three orders, then queried in place
+//! as build.rs's index is — no store, no copy. Literals keep the form they were written in (a
+//! store turns `"01"^^xsd:integer` into `"1"`). Unlike the embedded graph's, this index holds a
+//! default graph of its own: its quads carry [`DEFAULT_GRAPH`] as their graph id.
+
+use crate::data::blob::{self, DEFAULT_GRAPH, Kind, Order, Owned};
+use crate::data::graph::inferred_graph;
+use crate::data::prebuilt::{InternalTerm, Prebuilt, parts, term_of};
+use crate::error::{Error, Result};
+use crate::infer::Reasoning;
+use indexmap::IndexSet;
+use oxigraph::model::{
+    GraphName, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, Term, TermRef, Triple,
+    TripleRef,
+};
+use std::collections::HashMap;
+
+/// No embedded id: the term is the files' alone.
+const NOT_EMBEDDED: u32 = u32::MAX;
+
+/// The quads of a user's files as they are read, their terms interned.
+#[derive(Debug, Default)]
+pub struct Builder {
+    terms: IndexSet<Term>,
+    /// `[s, p, o, g]` as indexes into `terms` (`g` is [`DEFAULT_GRAPH`] for the default graph).
+    quads: Vec<[u32; 4]>,
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn intern(&mut self, term: Term) -> u32 {
+        // Ids stop short of DEFAULT_GRAPH; `finish` refuses an index with more terms than that.
+        let (id, _) = self.terms.insert_full(term);
+        u32::try_from(id).unwrap_or(NOT_EMBEDDED - 1)
+    }
+
+    pub fn push(&mut self, quad: Quad) {
+        let s = self.intern(quad.subject.into());
+        let p = self.intern(quad.predicate.into());
+        let o = self.intern(quad.object);
+        let g = match quad.graph_name {
+            GraphName::DefaultGraph => DEFAULT_GRAPH,
+            GraphName::NamedNode(n) => self.intern(n.into()),
+            GraphName::BlankNode(b) => self.intern(b.into()),
+        };
+        self.quads.push([s, p, o, g]);
+    }
+
+    pub fn len(&self) -> usize {
+        self.quads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.quads.is_empty()
+    }
+
+    fn triple(&self, [s, p, o, _]: [u32; 4]) -> TripleRef<'_> {
+        let term = |id: u32| self.terms[id as usize].as_ref();
+        TripleRef::new(as_subject(term(s)), as_predicate(term(p)), term(o))
+    }
+
+    /// The index: with `base`, what the embedded graph already holds is left out (so the union
+    /// counts each triple once), and the entailments at its reasoning level of the merge that it
+    /// lacks are added to `graph:inferred` and the default graph; without, the entailments of the
+    /// files' default graph at `level`.
+    pub fn finish(mut self, base: Option<Prebuilt>, level: Reasoning) -> Result<FileIndex> {
+        let level = base.map_or(level, |b| b.reasoning());
+        if self.terms.len() >= NOT_EMBEDDED as usize - 1 {
+            return Err(too_large());
+        }
+        self.quads.sort_unstable();
+        self.quads.dedup();
+        if let Some(base) = base {
+            let in_base: Vec<u32> = self.terms.iter().map(|t| embedded_id(base, t)).collect();
+            self.quads
+                .retain(|&quad| !base_holds(base, &in_base, quad, quad[3] == DEFAULT_GRAPH));
+        }
+        self.add_entailments(base, level);
+        self.index(base, level)
+    }
+
+    fn add_entailments(&mut self, base: Option<Prebuilt>, level: Reasoning) {
+        if level == Reasoning::None {
+            return;
+        }
+        let embedded: Vec<Triple> = match base {
+            Some(_) => Prebuilt::with_reasoning(Reasoning::None)
+                .quads()
+                .map(Triple::from)
+                .collect(),
+            None => Vec::new(),
+        };
+        let asserted = embedded.iter().map(Triple::as_ref).chain(
+            self.quads
+                .iter()
+                .filter(|q| q[3] == DEFAULT_GRAPH)
+                .map(|&q| self.triple(q)),
+        );
+        let total = embedded.len() + self.quads.len();
+        let bar = crate::output::progress::triples(total as u64, "reasoning", 100_000);
+        let mut new = Vec::new();
+        crate::infer::for_each_entailment(
+            asserted,
+            level,
+            &mut |done| bar.set_position(done),
+            &mut |triple| {
+                let held = base.is_some_and(|base| base_holds_triple(base, triple));
+                if !held {
+                    new.push(triple.into_owned());
+                }
+            },
+        );
+        bar.finish_and_clear();
+        if new.is_empty() {
+            return;
+        }
+        let inferred = self.intern(inferred_graph().into());
+        for triple in new {
+            let s = self.intern(triple.subject.into());
+            let p = self.intern(triple.predicate.into());
+            let o = self.intern(triple.object);
+            self.quads.push([s, p, o, inferred]);
+            self.quads.push([s, p, o, DEFAULT_GRAPH]);
+        }
+        self.quads.sort_unstable();
+        self.quads.dedup();
+    }
+
+    /// Sorts the terms into the blob's order, renumbers the quads and encodes them.
+    fn index(self, base: Option<Prebuilt>, level: Reasoning) -> Result<FileIndex> {
+        let Self { terms, mut quads } = self;
+        let mut order: Vec<u32> = (0..terms.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (parts(&terms[a as usize]), parts(&terms[b as usize]));
+            (a.kind, a.value, a.extra).cmp(&(b.kind, b.value, b.extra))
+        });
+        let mut renumber = vec![0u32; terms.len()];
+        for (new, &old) in order.iter().enumerate() {
+            renumber[old as usize] = new as u32;
+        }
+        let map = |id: u32| match id {
+            DEFAULT_GRAPH => DEFAULT_GRAPH,
+            id => renumber[id as usize],
+        };
+        for quad in &mut quads {
+            *quad = quad.map(map);
+        }
+        let mut graphs: Vec<u32> = quads
+            .iter()
+            .map(|q| q[3])
+            .filter(|&g| g != DEFAULT_GRAPH)
+            .collect();
+        graphs.sort_unstable();
+        graphs.dedup();
+        let sorted = order.iter().map(|&id| parts(&terms[id as usize]));
+        let bytes = blob::encode_parts(sorted, &quads, &graphs).ok_or_else(too_large)?;
+        let blob = Owned::from_bytes(bytes).ok_or_else(too_large)?;
+        Ok(FileIndex::new(blob, base, level))
+    }
+}
+
+fn too_large() -> Error {
+    Error::usage(
+        "the files are too large for an in-memory index (over 4 GiB of term text or 4 billion \
+         terms): load them into a store with `ffkg load` and query it with --store",
+    )
+}
+
+/// The id of `term` in the embedded graph, or [`NOT_EMBEDDED`].
+fn embedded_id(base: Prebuilt, term: &Term) -> u32 {
+    base.find(term).unwrap_or(NOT_EMBEDDED)
+}
+
+/// True when the embedded graph holds the quad: in its default graph (the union of its graphs)
+/// when `default`, else in the same named graph.
+fn base_holds(base: Prebuilt, in_base: &[u32], quad: [u32; 4], default: bool) -> bool {
+    let [s, p, o, g] = quad.map(|id| match id {
+        DEFAULT_GRAPH => NOT_EMBEDDED,
+        id => in_base[id as usize],
+    });
+    if [s, p, o].contains(&NOT_EMBEDDED) || (!default && g == NOT_EMBEDDED) {
+        return false;
+    }
+    let graph = (!default).then_some(InternalTerm::Id(g));
+    base_matches(base, [s, p, o], graph.as_ref())
+}
+
+fn base_holds_triple(base: Prebuilt, triple: TripleRef<'_>) -> bool {
+    let id = |term: TermRef<'_>| base.find(&term.into_owned());
+    match (
+        id(triple.subject.into()),
+        id(triple.predicate.into()),
+        id(triple.object),
+    ) {
+        (Some(s), Some(p), Some(o)) => base_matches(base, [s, p, o], None),
+        _ => false,
+    }
+}
+
+fn base_matches(base: Prebuilt, [s, p, o]: [u32; 3], graph: Option<&InternalTerm>) -> bool {
+    use spareval::QueryableDataset;
+    base.internal_quads_for_pattern(
+        Some(&InternalTerm::Id(s)),
+        Some(&InternalTerm::Id(p)),
+        Some(&InternalTerm::Id(o)),
+        Some(graph),
+    )
+    .next()
+    .is_some()
+}
+
+fn as_subject(term: TermRef<'_>) -> NamedOrBlankNodeRef<'_> {
+    match term {
+        TermRef::BlankNode(b) => b.into(),
+        TermRef::NamedNode(n) => n.into(),
+        // Never taken: `push` interns only subjects here (IRIs and blank nodes).
+        _ => oxigraph::model::vocab::rdf::NIL.into(),
+    }
+}
+
+fn as_predicate(term: TermRef<'_>) -> oxigraph::model::NamedNodeRef<'_> {
+    match term {
+        TermRef::NamedNode(n) => n,
+        // Never taken, as above: predicates are IRIs.
+        _ => oxigraph::model::vocab::rdf::NIL,
+    }
+}
+
+/// Which graphs a pattern on the files matches.
+#[derive(Debug, Clone, Copy)]
+pub enum GraphSel {
+    Default,
+    AnyNamed,
+    Named(u32),
+}
+
+/// The user's files, indexed.
+#[derive(Debug)]
+pub struct FileIndex {
+    blob: Owned,
+    /// Each term's id in the embedded graph the index was built on top of, or [`NOT_EMBEDDED`].
+    in_base: Vec<u32>,
+    /// The other way: the files' id of each term both hold.
+    from_base: HashMap<u32, u32>,
+    /// The id of `graph:inferred`, when the files have entailments of their own.
+    inferred: Option<u32>,
+    level: Reasoning,
+}
+
+impl FileIndex {
+    fn new(blob: Owned, base: Option<Prebuilt>, level: Reasoning) -> Self {
+        let view = blob.view();
+        let mut in_base = vec![NOT_EMBEDDED; view.term_count()];
+        let mut from_base = HashMap::new();
+        if let Some(base) = base {
+            for (id, slot) in in_base.iter_mut().enumerate() {
+                if let Some(found) = base.find(&term_of(view.term(id as u32))) {
+                    *slot = found;
+                    from_base.insert(found, id as u32);
+                }
+            }
+        }
+        let inferred = view.find(Kind::Iri, inferred_graph().as_str(), "");
+        Self {
+            blob,
+            in_base,
+            from_base,
+            inferred,
+            level,
+        }
+    }
+
+    /// The reasoning level its entailments were computed at.
+    pub fn reasoning(&self) -> Reasoning {
+        self.level
+    }
+
+    pub fn len(&self) -> usize {
+        self.blob.view().quad_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn term(&self, id: u32) -> Term {
+        term_of(self.blob.view().term(id))
+    }
+
+    /// The files' id of a term they hold.
+    pub fn find(&self, term: &Term) -> Option<u32> {
+        let p = parts(term);
+        self.blob.view().find(p.kind, p.value, p.extra)
+    }
+
+    /// The files' id for an internal term of a query: `None` when the files lack the term.
+    pub fn local_id(&self, term: &InternalTerm) -> Option<u32> {
+        match term {
+            InternalTerm::File(id) => Some(*id),
+            InternalTerm::Id(embedded) => self.from_base.get(embedded).copied(),
+            InternalTerm::Other(_) => None,
+        }
+    }
+
+    /// The internal term for one of the files' ids: the embedded graph's id when it holds the
+    /// term too, so that both sides name a term alike.
+    pub fn internal(&self, id: u32) -> InternalTerm {
+        match self.in_base.get(id as usize) {
+            Some(&embedded) if embedded != NOT_EMBEDDED => InternalTerm::Id(embedded),
+            _ => InternalTerm::File(id),
+        }
+    }
+
+    /// The stored quads `[s, p, o, g]` that match, in one of the index's orders.
+    pub fn matching(
+        self: &std::sync::Arc<Self>,
+        s: Option<u32>,
+        p: Option<u32>,
+        o: Option<u32>,
+        graph: GraphSel,
+    ) -> impl Iterator<Item = [u32; 4]> + use<> {
+        let (order, prefix, len) = blob::pattern(s, p, o);
+        let range = self.blob.view().range(order, &prefix[..len]);
+        let this = std::sync::Arc::clone(self);
+        range.filter_map(move |i| {
+            let quad = order.unkey(this.blob.view().key(order, i));
+            let wanted = match graph {
+                GraphSel::Default => quad[3] == DEFAULT_GRAPH,
+                GraphSel::AnyNamed => quad[3] != DEFAULT_GRAPH,
+                GraphSel::Named(g) => quad[3] == g,
+            };
+            wanted.then_some(quad)
+        })
+    }
+
+    /// The named graphs the files hold.
+    pub fn graphs(&self) -> impl Iterator<Item = u32> + '_ {
+        self.blob.view().graphs()
+    }
+
+    pub fn contains_graph(&self, id: u32) -> bool {
+        self.graphs().any(|g| g == id)
+    }
+
+    /// Every quad, as terms (`DEFAULT_GRAPH` as the default graph).
+    pub fn quads(&self) -> impl Iterator<Item = Quad> + '_ {
+        let view = self.blob.view();
+        (0..view.quad_count()).map(move |i| self.quad(Order::Spo.unkey(view.key(Order::Spo, i))))
+    }
+
+    fn quad(&self, [s, p, o, g]: [u32; 4]) -> Quad {
+        let subject = match self.term(s) {
+            Term::BlankNode(b) => NamedOrBlankNode::from(b),
+            Term::NamedNode(n) => n.into(),
+            other => NamedNode::new_unchecked(other.to_string()).into(),
+        };
+        let predicate = match self.term(p) {
+            Term::NamedNode(n) => n,
+            other => NamedNode::new_unchecked(other.to_string()),
+        };
+        let graph = match g {
+            DEFAULT_GRAPH => GraphName::DefaultGraph,
+            g => match self.term(g) {
+                Term::BlankNode(b) => b.into(),
+                Term::NamedNode(n) => n.into(),
+                other => NamedNode::new_unchecked(other.to_string()).into(),
+            },
+        };
+        Quad::new(subject, predicate, self.term(o), graph)
+    }
+
+    /// The quads as the files stated them: without the entailments (`graph:inferred` and their
+    /// copies in the default graph), to build again at another level or copy into a store.
+    pub fn asserted(&self) -> impl Iterator<Item = Quad> + '_ {
+        let view = self.blob.view();
+        let inferred = self.inferred;
+        (0..view.quad_count()).filter_map(move |i| {
+            let quad = Order::Spo.unkey(view.key(Order::Spo, i));
+            let entailed = inferred.is_some_and(|g| {
+                quad[3] == g
+                    || (quad[3] == DEFAULT_GRAPH
+                        && view
+                            .range(Order::Spo, &[quad[0], quad[1], quad[2]])
+                            .any(|j| view.key(Order::Spo, j)[3] == g))
+            });
+            (!entailed).then(|| self.quad(quad))
+        })
+    }
+
+    /// The number of entailments the files add.
+    pub fn inferred_len(&self) -> usize {
+        self.inferred.map_or(0, |g| {
+            let view = self.blob.view();
+            (0..view.quad_count())
+                .filter(|&i| view.key(Order::Spo, i)[3] == g)
+                .count()
+        })
+    }
+}
