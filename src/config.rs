@@ -21,6 +21,7 @@ pub enum Config {
     Query(QueryConfig),
     Update(UpdateConfig),
     Load(LoadConfig),
+    Index(IndexConfig),
     Dump(DumpConfig),
     Check(CheckConfig),
     Queries {
@@ -99,6 +100,14 @@ pub struct LoadConfig {
     pub store: PathBuf,
     pub files: Vec<PathBuf>,
     pub graph: Option<NamedNode>,
+    pub data_format: Option<Format>,
+}
+
+#[derive(Debug)]
+pub struct IndexConfig {
+    pub files: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub reasoning: Reasoning,
     pub data_format: Option<Format>,
 }
 
@@ -258,6 +267,18 @@ impl Config {
                     data_format,
                 })
             }
+            Some(Command::Index(cmd)) => {
+                let data_format = cmd.data_format.map(Format::from);
+                for path in &cmd.files {
+                    format::rdf_format_for_input(path, data_format)?;
+                }
+                Self::Index(IndexConfig {
+                    files: cmd.files,
+                    out: cmd.out,
+                    reasoning: cmd.reasoning.map_or(Reasoning::None, Reasoning::from),
+                    data_format,
+                })
+            }
             Some(Command::Dump(cmd)) => Self::Dump(DumpConfig {
                 dataset: dataset_choice(&cmd.dataset, Reasoning::None)?,
                 format: dataset_format(
@@ -364,6 +385,9 @@ pub fn dataset_choice(args: &DatasetArgs, embedded_default: Reasoning) -> Result
         }
         return Ok(DatasetChoice::Persistent(dir.clone()));
     }
+    if let Some(path) = &args.index {
+        return Ok(DatasetChoice::Index(path.clone()));
+    }
     let reasoning = reasoning.unwrap_or(if args.no_embedded {
         Reasoning::None
     } else {
@@ -409,6 +433,7 @@ fn connection(
         (dataset.no_embedded, "--no-embedded"),
         (dataset.reasoning.is_some(), "--reasoning"),
         (dataset.store.is_some(), "--store"),
+        (dataset.index.is_some(), "--index"),
     ];
     if let Some((_, flag)) = local.iter().find(|(given, _)| *given) {
         return Err(Error::usage(format!(

@@ -72,7 +72,7 @@ def generate(total):
         add(s, iri(RDFS + "label"), lit(f"Report {r}", lang="en"))
         add(s, iri(FF + "publisher"), iri(f"{BASE}organization/org-{rnd.randrange(organizations)}"))
         add(s, iri(FF + "published"), lit(f"{2013 + r % 8}-{1 + r % 12:02d}-01", "date"))
-    while len(out) < total - 8:
+    while len(out) < total:
         f = len(out)
         s = iri(f"{BASE}figure/f-{f}")
         low = rnd.randrange(1, 5000)

@@ -17,6 +17,7 @@ pub fn run(config: Config) -> anyhow::Result<ExitStatus> {
         Config::Query(config) => query::run(config),
         Config::Update(config) => data::update(config),
         Config::Load(config) => data::load(config),
+        Config::Index(config) => data::index(config),
         Config::Dump(config) => data::dump(config),
         Config::Check(config) => check::run(config),
         Config::Queries { long, name, format } => {

@@ -41,6 +41,15 @@ pub struct DatasetArgs {
     /// feature). The store's default graph is the default graph.
     #[arg(long = "store", value_name = "DIR", conflicts_with_all = ["data", "named", "no_embedded"])]
     pub store: Option<PathBuf>,
+    /// Query the read-only index FILE that `ffkg index` built, in place, instead of the
+    /// embedded graph: its default graph is the default graph, its entailments those it was
+    /// built with.
+    #[arg(
+        long = "index",
+        value_name = "FILE",
+        conflicts_with_all = ["data", "named", "no_embedded", "store", "reasoning", "data_format"]
+    )]
+    pub index: Option<PathBuf>,
 }
 
 /// A remote SPARQL endpoint to run statements on instead of a local dataset.

@@ -42,6 +42,9 @@ pub enum Command {
     Update(UpdateCmd),
     /// Bulk-load RDF files into a persistent store (needs the `rocksdb` feature).
     Load(LoadCmd),
+    /// Build a persistent, read-only index of RDF files (DATA.ffx) that query, repl and serve
+    /// read in place with --index: for dumps too large to parse at every start.
+    Index(IndexCmd),
     /// Open the interactive SPARQL shell (the default on a terminal). When stdin is not a
     /// terminal, reads its statements and dot-commands as a script.
     Repl(ReplCmd),
@@ -295,6 +298,28 @@ pub struct CheckCmd {
     /// Write the report to FILE instead of stdout.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexCmd {
+    /// RDF files to index, merged into its default graph (quads keep their graphs; syntax from
+    /// the extension, `.gz` accepted).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The index file to write (replaced only once the new one is complete).
+    #[arg(long = "out", short = 'o', value_name = "DATA.ffx", required = true)]
+    pub out: PathBuf,
+    /// Entailments to compute into graph:inferred (and the default graph): none (the
+    /// default), rdfs or owl, the schema taken from the files themselves.
+    #[arg(long = "reasoning", value_name = "LEVEL")]
+    pub reasoning: Option<ReasoningArg>,
+    /// The RDF syntax of the files, overriding their extensions.
+    #[arg(
+        long = "data-format",
+        value_name = "FORMAT",
+        hide_possible_values = true
+    )]
+    pub data_format: Option<DataFormatArg>,
 }
 
 #[derive(Debug, Args)]

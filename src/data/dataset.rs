@@ -33,6 +33,8 @@ pub enum DatasetChoice {
     Memory(DatasetSpec),
     /// A persistent store on disk.
     Persistent(PathBuf),
+    /// A read-only index file `ffkg index` wrote, queried in place.
+    Index(PathBuf),
 }
 
 enum Storage {
@@ -105,6 +107,11 @@ impl Dataset {
                 },
                 Reasoning::None,
             ),
+            DatasetChoice::Index(path) => {
+                let overlay = Overlay::read(path)?;
+                let level = overlay.reasoning();
+                (Storage::Overlay(overlay), level)
+            }
         };
         Ok(Self {
             backend,

@@ -103,10 +103,18 @@ pub fn load_user_files(store: &Store, spec: &DatasetSpec) -> Result<()> {
 }
 
 /// Reads the spec's files as [`load_user_files`] loads them into a store, handing each quad to
-/// `push` in place of inserting it (for the files' index).
-pub fn read_user_files(spec: &DatasetSpec, push: &mut dyn FnMut(Quad)) -> Result<()> {
+/// `push` in place of inserting it (for the files' index), with a progress bar on a terminal
+/// when they are large. Returns their size on disk.
+pub fn read_user_files(spec: &DatasetSpec, push: &mut dyn FnMut(Quad)) -> Result<u64> {
+    let files: Vec<PathBuf> = spec.data.iter().chain(&spec.named).cloned().collect();
+    let total = crate::output::progress::size_of(&files)?;
+    let bar = if total >= 16 << 20 {
+        crate::output::progress::bytes(total)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     for path in &spec.data {
-        read_file(path, spec.data_format, None, &mut |quad| {
+        read_file(path, spec.data_format, None, &bar, &mut |quad| {
             if spec.embedded && !quad.graph_name.is_default_graph() {
                 push(Quad {
                     graph_name: GraphName::DefaultGraph,
@@ -117,9 +125,10 @@ pub fn read_user_files(spec: &DatasetSpec, push: &mut dyn FnMut(Quad)) -> Result
         })?;
     }
     for path in &spec.named {
-        read_file(path, spec.data_format, Some(file_url(path)?), push)?;
+        read_file(path, spec.data_format, Some(file_url(path)?), &bar, push)?;
     }
-    Ok(())
+    bar.finish_and_clear();
+    Ok(total)
 }
 
 /// Parses a user's RDF file, as [`load_file`] does (blank nodes renamed, so two files' `_:b`
@@ -128,9 +137,16 @@ pub fn read_file(
     path: &Path,
     format: Option<Format>,
     graph: Option<NamedNode>,
+    bar: &indicatif::ProgressBar,
     push: &mut dyn FnMut(Quad),
 ) -> Result<()> {
-    let reader = open_input(path, rdf_format_for_input(path, format)?.1)?;
+    // For .gz files the bar counts compressed bytes: it tracks the file on disk.
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let counted = crate::output::progress::Counting {
+        inner: file,
+        bar: bar.clone(),
+    };
+    let reader = decode(counted, rdf_format_for_input(path, format)?.1);
     let parser = parser_for(path, format, graph)?;
     for quad in parser.rename_blank_nodes().for_reader(reader) {
         push(quad.map_err(|e| data_error(&path.display().to_string(), e))?);
@@ -140,7 +156,11 @@ pub fn read_file(
 
 /// The parser for a user's file: its syntax from `format` or its name, its base IRI its URL,
 /// and with `graph`, its default graph that named graph.
-fn parser_for(path: &Path, format: Option<Format>, graph: Option<NamedNode>) -> Result<RdfParser> {
+pub fn parser_for(
+    path: &Path,
+    format: Option<Format>,
+    graph: Option<NamedNode>,
+) -> Result<RdfParser> {
     let (rdf_format, _) = rdf_format_for_input(path, format)?;
     let mut parser = RdfParser::from_format(rdf_format)
         .with_base_iri(file_url(path)?.as_str())

@@ -274,6 +274,33 @@ impl FileIndex {
         }
     }
 
+    /// Reads a spec's files (not the embedded graph: see [`crate::data::overlay`] for both) into
+    /// an index with the entailments of the spec's level; also the files' size on disk.
+    pub fn build(spec: &crate::data::graph::DatasetSpec) -> Result<(Self, u64)> {
+        let mut builder = Builder::new();
+        let bytes = crate::data::graph::read_user_files(spec, &mut |quad| builder.push(quad))?;
+        Ok((builder.finish(None, spec.reasoning)?, bytes))
+    }
+
+    pub fn term_count(&self) -> usize {
+        self.blob.view().term_count()
+    }
+
+    /// Reads an index file `ffkg index` wrote (checked whole first: see [`crate::data::ffx`]).
+    pub fn read(path: &std::path::Path) -> Result<Self> {
+        let (blob, level) = crate::data::ffx::read(path)?;
+        Ok(Self::new(blob, None, level))
+    }
+
+    /// Writes the index to `path` (replaced only once the new file is complete); its size.
+    pub fn write(&self, path: &std::path::Path) -> Result<u64> {
+        crate::data::ffx::write(path, &self.blob, self.level)
+    }
+
+    pub fn blob(&self) -> &Owned {
+        &self.blob
+    }
+
     /// The reasoning level its entailments were computed at.
     pub fn reasoning(&self) -> Reasoning {
         self.level

@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod embedded;
 pub mod endpoint;
 pub mod export;
+pub mod ffx;
 pub mod graph;
 pub mod guard;
 pub mod index;

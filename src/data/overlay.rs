@@ -42,6 +42,14 @@ impl Overlay {
         Self::finish(builder, base, spec.reasoning)
     }
 
+    /// An index file `ffkg index` wrote, alone.
+    pub fn read(path: &std::path::Path) -> Result<Self> {
+        Ok(Self {
+            base: None,
+            files: Arc::new(FileIndex::read(path)?),
+        })
+    }
+
     fn finish(builder: Builder, base: Option<Prebuilt>, level: Reasoning) -> Result<Self> {
         Ok(Self {
             base,

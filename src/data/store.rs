@@ -1,14 +1,11 @@
 //! The persistent on-disk store (RocksDB, behind the `rocksdb` feature): opening it and bulk
 //! loading files with a progress bar and a triples-per-second report.
 
-use crate::data::graph::{decode, file_url, loader_error};
+use crate::data::graph::{decode, loader_error};
 use crate::error::{Error, Result};
 use crate::output::format::{Format, rdf_format_for_input};
-use indicatif::ProgressBar;
-use oxigraph::io::RdfParser;
 use oxigraph::model::NamedNode;
 use oxigraph::store::Store;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -73,27 +70,15 @@ pub fn bulk_load(
     format: Option<Format>,
 ) -> Result<LoadReport> {
     let start = Instant::now();
-    let total_bytes: u64 = files
-        .iter()
-        .map(|p| {
-            std::fs::metadata(p)
-                .map(|m| m.len())
-                .map_err(|e| Error::io(p, e))
-        })
-        .sum::<Result<u64>>()?;
+    let total_bytes = crate::output::progress::size_of(files)?;
     let bar = crate::output::progress::bytes(total_bytes);
     let mut triples = 0;
     for path in files {
-        let (rdf_format, gzipped) = rdf_format_for_input(path, format)?;
-        let mut parser = RdfParser::from_format(rdf_format)
-            .with_base_iri(file_url(path)?.as_str())
-            .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
-        if let Some(graph) = &graph {
-            parser = parser.with_default_graph(graph.clone());
-        }
+        let (_, gzipped) = rdf_format_for_input(path, format)?;
+        let parser = crate::data::graph::parser_for(path, format, graph.clone())?;
         // For .gz files the bar counts compressed bytes: it tracks the file on disk.
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let counted = CountingReader {
+        let counted = crate::output::progress::Counting {
             inner: file,
             bar: bar.clone(),
         };
@@ -120,18 +105,4 @@ pub fn bulk_load(
         bytes: total_bytes,
         elapsed: start.elapsed(),
     })
-}
-
-/// Counts bytes read into the progress bar.
-struct CountingReader<R> {
-    inner: R,
-    bar: ProgressBar,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bar.inc(n as u64);
-        Ok(n)
-    }
 }

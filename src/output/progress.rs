@@ -19,6 +19,33 @@ pub fn bytes(total: u64) -> ProgressBar {
     bar
 }
 
+/// A reader that counts the bytes read from it into a bar.
+#[derive(Debug)]
+pub struct Counting<R> {
+    pub inner: R,
+    pub bar: ProgressBar,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+/// The total size of `files` on disk.
+pub fn size_of(files: &[std::path::PathBuf]) -> crate::error::Result<u64> {
+    files
+        .iter()
+        .map(|p| {
+            std::fs::metadata(p)
+                .map(|m| m.len())
+                .map_err(|e| crate::error::Error::io(p, e))
+        })
+        .sum()
+}
+
 /// A bar counting `total` items for a long step, drawn on a terminal only, and only when the
 /// step is large enough to be worth watching (`total` at least `threshold`).
 pub fn triples(total: u64, what: &str, threshold: u64) -> ProgressBar {

@@ -56,6 +56,9 @@ pub fn run(config: ReplConfig) -> anyhow::Result<ExitStatus> {
                 "the embedded graph".to_owned()
             }
             Connection::Local(DatasetChoice::Memory(_)) => "your files".to_owned(),
+            Connection::Local(DatasetChoice::Index(path)) => {
+                format!("the index {}", path.display())
+            }
             Connection::Remote(endpoint) => format!("the endpoint {}", endpoint.query),
         };
         eprintln!(
