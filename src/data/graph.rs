@@ -107,6 +107,10 @@ pub fn load_user_files(store: &Store, spec: &DatasetSpec) -> Result<()> {
 /// when they are large. Returns their size on disk.
 pub fn read_user_files(spec: &DatasetSpec, push: &mut dyn FnMut(Quad)) -> Result<u64> {
     let files: Vec<PathBuf> = spec.data.iter().chain(&spec.named).cloned().collect();
+    // A syntax the names do not give is a usage error, said before a missing file is.
+    for path in &files {
+        rdf_format_for_input(path, spec.data_format)?;
+    }
     let total = crate::output::progress::size_of(&files)?;
     let bar = if total >= 16 << 20 {
         crate::output::progress::bytes(total)
