@@ -141,11 +141,23 @@ pub fn encode_parts<'t>(
     for value in records {
         out.extend_from_slice(&value.to_le_bytes());
     }
-    let mut keys: Vec<[u32; 4]> = Vec::with_capacity(quads.len());
-    for order in [Order::Spo, Order::Pos, Order::Osp] {
-        keys.clear();
-        keys.extend(quads.iter().map(|q| order.key(*q)));
+    // The three orders are sorted at once, on threads of their own.
+    let sorted = |order: Order| {
+        let mut keys: Vec<[u32; 4]> = quads.iter().map(|q| order.key(*q)).collect();
         keys.sort_unstable();
+        keys
+    };
+    let orders = std::thread::scope(|scope| {
+        let spo = scope.spawn(|| sorted(Order::Spo));
+        let pos = scope.spawn(|| sorted(Order::Pos));
+        let osp = sorted(Order::Osp);
+        [spo.join(), pos.join()]
+            .map(|keys| keys.unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .into_iter()
+            .chain([osp])
+            .collect::<Vec<_>>()
+    });
+    for keys in orders {
         for key in &keys {
             for value in key {
                 out.extend_from_slice(&value.to_le_bytes());

@@ -102,39 +102,6 @@ pub fn load_user_files(store: &Store, spec: &DatasetSpec) -> Result<()> {
     Ok(())
 }
 
-/// Reads the spec's files as [`load_user_files`] loads them into a store, handing each quad to
-/// `push` in place of inserting it (for the files' index), with a progress bar on a terminal
-/// when they are large. Returns their size on disk.
-pub fn read_user_files(spec: &DatasetSpec, push: &mut dyn FnMut(Quad)) -> Result<u64> {
-    let files: Vec<PathBuf> = spec.data.iter().chain(&spec.named).cloned().collect();
-    // A syntax the names do not give is a usage error, said before a missing file is.
-    for path in &files {
-        rdf_format_for_input(path, spec.data_format)?;
-    }
-    let total = crate::output::progress::size_of(&files)?;
-    let bar = if total >= 16 << 20 {
-        crate::output::progress::bytes(total)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    for path in &spec.data {
-        read_file(path, spec.data_format, None, &bar, &mut |quad| {
-            if spec.embedded && !quad.graph_name.is_default_graph() {
-                push(Quad {
-                    graph_name: GraphName::DefaultGraph,
-                    ..quad.clone()
-                });
-            }
-            push(quad);
-        })?;
-    }
-    for path in &spec.named {
-        read_file(path, spec.data_format, Some(file_url(path)?), &bar, push)?;
-    }
-    bar.finish_and_clear();
-    Ok(total)
-}
-
 /// Parses a user's RDF file, as [`load_file`] does (blank nodes renamed, so two files' `_:b`
 /// stay apart), handing each quad to `push`.
 pub fn read_file(

@@ -11,27 +11,25 @@ use crate::error::{Error, Result};
 use crate::infer::Reasoning;
 use indexmap::IndexSet;
 use oxigraph::model::{
-    GraphName, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, Term, TermRef, Triple,
-    TripleRef,
+    BlankNode, GraphName, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, Term, TermRef,
+    Triple, TripleRef,
 };
 use std::collections::HashMap;
 
 /// No embedded id: the term is the files' alone.
 const NOT_EMBEDDED: u32 = u32::MAX;
 
-/// The quads of a user's files as they are read, their terms interned.
+/// Quads with their terms interned: a user's files as they are read, or one piece of a file
+/// parsed on its own thread (see [`crate::data::reader`]).
 #[derive(Debug, Default)]
-pub struct Builder {
-    terms: IndexSet<Term>,
+pub struct Interned {
+    /// (foldhash: seeded per process like std's hasher, and several times faster on terms.)
+    terms: IndexSet<Term, foldhash::fast::RandomState>,
     /// `[s, p, o, g]` as indexes into `terms` (`g` is [`DEFAULT_GRAPH`] for the default graph).
     quads: Vec<[u32; 4]>,
 }
 
-impl Builder {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
+impl Interned {
     fn intern(&mut self, term: Term) -> u32 {
         // Ids stop short of DEFAULT_GRAPH; `finish` refuses an index with more terms than that.
         let (id, _) = self.terms.insert_full(term);
@@ -50,16 +48,110 @@ impl Builder {
         self.quads.push([s, p, o, g]);
     }
 
+    pub fn push_triple(&mut self, triple: Triple) {
+        let s = self.intern(triple.subject.into());
+        let p = self.intern(triple.predicate.into());
+        let o = self.intern(triple.object);
+        self.quads.push([s, p, o, DEFAULT_GRAPH]);
+    }
+}
+
+/// How one file's pieces join the index: its blank nodes renamed alike in every piece (and
+/// apart from other files'), its default graph (a `--named` file's own graph), and whether its
+/// named graphs are copied into the default graph too (beside the embedded graph).
+#[derive(Debug, Default)]
+pub struct FileJoin {
+    blanks: HashMap<BlankNode, BlankNode>,
+    default_graph: Option<u32>,
+    copy_named: bool,
+}
+
+/// The quads of a user's files as they are read, their terms interned.
+#[derive(Debug, Default)]
+pub struct Builder {
+    files: Interned,
+}
+
+/// Where a builder stood before a file, to go back to when the file is read again.
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    terms: usize,
+    quads: usize,
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, quad: Quad) {
+        self.files.push(quad);
+    }
+
     pub fn len(&self) -> usize {
-        self.quads.len()
+        self.files.quads.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.quads.is_empty()
+        self.files.quads.is_empty()
+    }
+
+    fn intern(&mut self, term: Term) -> u32 {
+        self.files.intern(term)
+    }
+
+    /// How the pieces of a file join: `graph` is its default graph, when not the index's.
+    pub fn join(&mut self, graph: Option<NamedNode>, copy_named: bool) -> FileJoin {
+        FileJoin {
+            blanks: HashMap::new(),
+            default_graph: graph.map(|g| self.intern(g.into())),
+            copy_named,
+        }
+    }
+
+    /// Adds a piece of a file, parsed apart, renumbering its terms into the index's.
+    pub fn absorb(&mut self, piece: Interned, file: &mut FileJoin) {
+        let ids: Vec<u32> = piece
+            .terms
+            .into_iter()
+            .map(|term| {
+                let term = match term {
+                    Term::BlankNode(b) => file.blanks.entry(b).or_default().clone().into(),
+                    term => term,
+                };
+                self.intern(term)
+            })
+            .collect();
+        let quads = &mut self.files.quads;
+        quads.reserve(piece.quads.len());
+        for [s, p, o, g] in piece.quads {
+            let [s, p, o] = [s, p, o].map(|id| ids[id as usize]);
+            let g = match g {
+                DEFAULT_GRAPH => file.default_graph.unwrap_or(DEFAULT_GRAPH),
+                g => ids[g as usize],
+            };
+            if file.copy_named && g != DEFAULT_GRAPH {
+                quads.push([s, p, o, DEFAULT_GRAPH]);
+            }
+            quads.push([s, p, o, g]);
+        }
+    }
+
+    pub fn mark(&self) -> Mark {
+        Mark {
+            terms: self.files.terms.len(),
+            quads: self.files.quads.len(),
+        }
+    }
+
+    /// Forgets what was added since `mark`.
+    pub fn rewind(&mut self, mark: Mark) {
+        self.files.terms.truncate(mark.terms);
+        self.files.quads.truncate(mark.quads);
     }
 
     fn triple(&self, [s, p, o, _]: [u32; 4]) -> TripleRef<'_> {
-        let term = |id: u32| self.terms[id as usize].as_ref();
+        let term = |id: u32| self.files.terms[id as usize].as_ref();
         TripleRef::new(as_subject(term(s)), as_predicate(term(p)), term(o))
     }
 
@@ -69,50 +161,55 @@ impl Builder {
     /// files' default graph at `level`.
     pub fn finish(mut self, base: Option<Prebuilt>, level: Reasoning) -> Result<FileIndex> {
         let level = base.map_or(level, |b| b.reasoning());
-        if self.terms.len() >= NOT_EMBEDDED as usize - 1 {
+        if self.files.terms.len() >= NOT_EMBEDDED as usize - 1 {
             return Err(too_large());
         }
-        self.quads.sort_unstable();
-        self.quads.dedup();
+        let mut in_base = Vec::new();
         if let Some(base) = base {
-            let in_base: Vec<u32> = self.terms.iter().map(|t| embedded_id(base, t)).collect();
-            self.quads
+            in_base = self
+                .files
+                .terms
+                .iter()
+                .map(|t| embedded_id(base, t))
+                .collect();
+            self.files
+                .quads
                 .retain(|&quad| !base_holds(base, &in_base, quad, quad[3] == DEFAULT_GRAPH));
         }
         self.add_entailments(base, level);
-        self.index(base, level)
+        if let Some(base) = base {
+            // Terms the entailments brought (a vocabulary term, say) are looked up too.
+            let known = in_base.len();
+            in_base.extend(
+                self.files.terms[known..]
+                    .iter()
+                    .map(|t| embedded_id(base, t)),
+            );
+        }
+        self.files.quads.sort_unstable();
+        self.files.quads.dedup();
+        self.index(in_base, level)
     }
 
+    /// Adds the entailments of the files' default graph, on the embedded graph when `base` is
+    /// there. The reasoner is given the embedded graph with its entailments at the level, so it
+    /// hands back only what the files add: what the embedded graph entails alone it already
+    /// holds, and is not found again.
     fn add_entailments(&mut self, base: Option<Prebuilt>, level: Reasoning) {
         if level == Reasoning::None {
             return;
         }
-        let embedded: Vec<Triple> = match base {
-            Some(_) => Prebuilt::with_reasoning(Reasoning::None)
-                .quads()
-                .map(Triple::from)
-                .collect(),
-            None => Vec::new(),
-        };
-        let asserted = embedded.iter().map(Triple::as_ref).chain(
-            self.quads
-                .iter()
-                .filter(|q| q[3] == DEFAULT_GRAPH)
-                .map(|&q| self.triple(q)),
-        );
-        let total = embedded.len() + self.quads.len();
+        let files = self.files.quads.iter().filter(|q| q[3] == DEFAULT_GRAPH);
+        let total = base.map_or(0, |b| b.len()) + files.clone().count();
+        let embedded = base.map(|b| b.triples()).into_iter().flatten();
+        let asserted = files.map(|&q| self.triple(q)).chain(embedded);
         let bar = crate::output::progress::triples(total as u64, "reasoning", 100_000);
         let mut new = Vec::new();
         crate::infer::for_each_entailment(
             asserted,
             level,
             &mut |done| bar.set_position(done),
-            &mut |triple| {
-                let held = base.is_some_and(|base| base_holds_triple(base, triple));
-                if !held {
-                    new.push(triple.into_owned());
-                }
-            },
+            &mut |triple| new.push(triple.into_owned()),
         );
         bar.finish_and_clear();
         if new.is_empty() {
@@ -123,16 +220,15 @@ impl Builder {
             let s = self.intern(triple.subject.into());
             let p = self.intern(triple.predicate.into());
             let o = self.intern(triple.object);
-            self.quads.push([s, p, o, inferred]);
-            self.quads.push([s, p, o, DEFAULT_GRAPH]);
+            self.files.quads.push([s, p, o, inferred]);
+            self.files.quads.push([s, p, o, DEFAULT_GRAPH]);
         }
-        self.quads.sort_unstable();
-        self.quads.dedup();
     }
 
-    /// Sorts the terms into the blob's order, renumbers the quads and encodes them.
-    fn index(self, base: Option<Prebuilt>, level: Reasoning) -> Result<FileIndex> {
-        let Self { terms, mut quads } = self;
+    /// Sorts the terms into the blob's order, renumbers the quads and encodes them; `in_base`
+    /// is each term's embedded id (empty without the embedded graph).
+    fn index(self, in_base: Vec<u32>, level: Reasoning) -> Result<FileIndex> {
+        let Interned { terms, mut quads } = self.files;
         let mut order: Vec<u32> = (0..terms.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| {
             let (a, b) = (parts(&terms[a as usize]), parts(&terms[b as usize]));
@@ -156,10 +252,14 @@ impl Builder {
             .collect();
         graphs.sort_unstable();
         graphs.dedup();
+        let in_base = match in_base.is_empty() {
+            true => vec![NOT_EMBEDDED; terms.len()],
+            false => order.iter().map(|&old| in_base[old as usize]).collect(),
+        };
         let sorted = order.iter().map(|&id| parts(&terms[id as usize]));
         let bytes = blob::encode_parts(sorted, &quads, &graphs).ok_or_else(too_large)?;
         let blob = Owned::from_bytes(bytes).ok_or_else(too_large)?;
-        Ok(FileIndex::new(blob, base, level))
+        Ok(FileIndex::new(blob, in_base, level))
     }
 }
 
@@ -187,18 +287,6 @@ fn base_holds(base: Prebuilt, in_base: &[u32], quad: [u32; 4], default: bool) ->
     }
     let graph = (!default).then_some(InternalTerm::Id(g));
     base_matches(base, [s, p, o], graph.as_ref())
-}
-
-fn base_holds_triple(base: Prebuilt, triple: TripleRef<'_>) -> bool {
-    let id = |term: TermRef<'_>| base.find(&term.into_owned());
-    match (
-        id(triple.subject.into()),
-        id(triple.predicate.into()),
-        id(triple.object),
-    ) {
-        (Some(s), Some(p), Some(o)) => base_matches(base, [s, p, o], None),
-        _ => false,
-    }
 }
 
 fn base_matches(base: Prebuilt, [s, p, o]: [u32; 3], graph: Option<&InternalTerm>) -> bool {
@@ -252,18 +340,14 @@ pub struct FileIndex {
 }
 
 impl FileIndex {
-    fn new(blob: Owned, base: Option<Prebuilt>, level: Reasoning) -> Self {
+    /// `in_base` holds each term's id in the embedded graph, or [`NOT_EMBEDDED`].
+    fn new(blob: Owned, in_base: Vec<u32>, level: Reasoning) -> Self {
         let view = blob.view();
-        let mut in_base = vec![NOT_EMBEDDED; view.term_count()];
-        let mut from_base = HashMap::new();
-        if let Some(base) = base {
-            for (id, slot) in in_base.iter_mut().enumerate() {
-                if let Some(found) = base.find(&term_of(view.term(id as u32))) {
-                    *slot = found;
-                    from_base.insert(found, id as u32);
-                }
-            }
-        }
+        let from_base = (0u32..)
+            .zip(&in_base)
+            .filter(|&(_, &e)| e != NOT_EMBEDDED)
+            .map(|(id, &e)| (e, id))
+            .collect();
         let inferred = view.find(Kind::Iri, inferred_graph().as_str(), "");
         Self {
             blob,
@@ -278,7 +362,7 @@ impl FileIndex {
     /// an index with the entailments of the spec's level; also the files' size on disk.
     pub fn build(spec: &crate::data::graph::DatasetSpec) -> Result<(Self, u64)> {
         let mut builder = Builder::new();
-        let bytes = crate::data::graph::read_user_files(spec, &mut |quad| builder.push(quad))?;
+        let bytes = crate::data::reader::read(spec, &mut builder)?.bytes;
         Ok((builder.finish(None, spec.reasoning)?, bytes))
     }
 
@@ -289,7 +373,8 @@ impl FileIndex {
     /// Reads an index file `ffkg index` wrote (checked whole first: see [`crate::data::ffx`]).
     pub fn read(path: &std::path::Path) -> Result<Self> {
         let (blob, level) = crate::data::ffx::read(path)?;
-        Ok(Self::new(blob, None, level))
+        let terms = blob.view().term_count();
+        Ok(Self::new(blob, vec![NOT_EMBEDDED; terms], level))
     }
 
     /// Writes the index to `path` (replaced only once the new file is complete); its size.

@@ -17,7 +17,9 @@ pub mod index;
 pub mod merge;
 pub mod overlay;
 pub mod prebuilt;
+pub mod reader;
 pub mod remote;
+pub mod split;
 pub mod store;
 
 pub use backend::Backend;

@@ -35,7 +35,7 @@ impl Overlay {
     /// Reads the spec's files into an index, on the embedded graph when the spec has it.
     pub fn load(spec: &DatasetSpec) -> Result<Self> {
         let mut builder = Builder::new();
-        graph::read_user_files(spec, &mut |quad| builder.push(quad))?;
+        crate::data::reader::read(spec, &mut builder)?;
         let base = spec
             .embedded
             .then(|| Prebuilt::with_reasoning(spec.reasoning));

@@ -7,7 +7,10 @@
 use super::guard;
 use crate::data::blob::{self, Blob, Kind, OWL_ONLY, Order, TermParts};
 use crate::infer::Reasoning;
-use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, Quad, Term};
+use oxigraph::model::{
+    BlankNodeRef, GraphName, LiteralRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term,
+    TermRef, TripleRef,
+};
 use spareval::{InternalQuad, QueryableDataset};
 use std::convert::Infallible;
 use std::hash::{Hash, Hasher};
@@ -73,7 +76,7 @@ impl Prebuilt {
     /// Number of quads at this level (each triple once, in the named graph of its file or in
     /// `graph:inferred`).
     pub fn len(&self) -> usize {
-        self.quads().count()
+        self.triples().count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -94,6 +97,27 @@ impl Prebuilt {
         })
     }
 
+    /// The default graph at this level, borrowed from the binary (for as long as a caller
+    /// needs): every triple once.
+    pub fn triples<'a>(self) -> impl Iterator<Item = TripleRef<'a>> + Clone {
+        (0..self.blob.quad_count()).filter_map(move |i| {
+            let [s, p, o, g] = Order::Spo.unkey(self.blob.key(Order::Spo, i));
+            self.visible_graph(g)?;
+            let subject = match term_ref(self.blob.term(s)) {
+                TermRef::BlankNode(b) => NamedOrBlankNodeRef::from(b),
+                TermRef::NamedNode(n) => n.into(),
+                // Subjects are IRIs or blank nodes: build.rs only stores what Turtle allows.
+                _ => return None,
+            };
+            let predicate = NamedNodeRef::new_unchecked(self.blob.term(p).value);
+            Some(TripleRef::new(
+                subject,
+                predicate,
+                term_ref(self.blob.term(o)),
+            ))
+        })
+    }
+
     /// The term an id stands for.
     pub fn term(&self, id: u32) -> Term {
         term_of(self.blob.term(id))
@@ -108,15 +132,21 @@ impl Prebuilt {
 
 /// The term a blob's parts stand for (this index's, or the user's files').
 pub fn term_of(parts: TermParts<'_>) -> Term {
+    term_ref(parts).into_owned()
+}
+
+/// The same, borrowed from the blob.
+pub fn term_ref(parts: TermParts<'_>) -> TermRef<'_> {
     match parts.kind {
-        Kind::Iri => NamedNode::new_unchecked(parts.value).into(),
-        Kind::Blank => BlankNode::new_unchecked(parts.value).into(),
-        Kind::Simple => Literal::new_simple_literal(parts.value).into(),
+        Kind::Iri => NamedNodeRef::new_unchecked(parts.value).into(),
+        Kind::Blank => BlankNodeRef::new_unchecked(parts.value).into(),
+        Kind::Simple => LiteralRef::new_simple_literal(parts.value).into(),
         Kind::Lang => {
-            Literal::new_language_tagged_literal_unchecked(parts.value, parts.extra).into()
+            LiteralRef::new_language_tagged_literal_unchecked(parts.value, parts.extra).into()
         }
         Kind::Typed => {
-            Literal::new_typed_literal(parts.value, NamedNode::new_unchecked(parts.extra)).into()
+            LiteralRef::new_typed_literal(parts.value, NamedNodeRef::new_unchecked(parts.extra))
+                .into()
         }
     }
 }

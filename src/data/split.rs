@@ -1,0 +1,288 @@
+//! Where a window of a user's N-Triples, N-Quads or Turtle file may be cut so that its pieces
+//! parse apart, on several cores, to the same triples as the whole: at a line end for the
+//! line-based syntaxes; for Turtle, at a statement's final `.` — found by a scan that knows
+//! strings, IRIs, comments, escapes and brackets, so a `.` in a literal or a comment is never
+//! taken for one (oxttl's own splitter guesses, and can take a comment's text for triples) —
+//! with the directives (`@prefix`, `PREFIX`, `@base`, `BASE`) apart, since every piece after one
+//! must be parsed with the prefixes it sets.
+
+use std::ops::Range;
+
+/// A run of a Turtle window: statements, or one directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Statements(Range<usize>),
+    Directive(Range<usize>),
+}
+
+/// A Turtle window scanned: its segments up to `end`, the last statement boundary found (what
+/// follows it is an unfinished statement, left for the next window), and `cuts`, boundaries
+/// inside statement runs at least `step` bytes apart, where a run may be cut for parallel parsing.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Scan {
+    pub segments: Vec<Segment>,
+    pub cuts: Vec<usize>,
+    pub end: usize,
+}
+
+/// Scans a Turtle window that begins at a statement boundary.
+pub fn turtle(bytes: &[u8], step: usize) -> Scan {
+    let mut scan = Scan::default();
+    let mut last_cut = 0;
+    let mut start = 0;
+    loop {
+        let token = skip_space_and_comments(bytes, start);
+        if token >= bytes.len() {
+            break;
+        }
+        let (end, directive) = if sparql_directive(&bytes[token..]) {
+            // `PREFIX p: <iri>` and `BASE <iri>` end at their IRI, with no `.`.
+            match memchr(b'>', bytes, token) {
+                Some(close) => (close + 1, true),
+                None => break,
+            }
+        } else {
+            match terminator(bytes, token) {
+                Some(end) => (end, bytes[token] == b'@'),
+                None => break,
+            }
+        };
+        if directive {
+            scan.segments.push(Segment::Directive(start..end));
+        } else {
+            match scan.segments.last_mut() {
+                Some(Segment::Statements(run)) => run.end = end,
+                _ => scan.segments.push(Segment::Statements(start..end)),
+            }
+            if end - last_cut >= step {
+                scan.cuts.push(end);
+                last_cut = end;
+            }
+        }
+        start = end;
+        scan.end = end;
+    }
+    scan
+}
+
+/// The end of the line-based window: after its last line break (0 when it has none).
+pub fn lines_end(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |last| last + 1)
+}
+
+/// Cuts `run` into at most `pieces` parts of about equal size, at boundaries `at` gives: the
+/// first boundary at or after a position, or `None`.
+pub fn pieces(
+    run: Range<usize>,
+    pieces: usize,
+    mut at: impl FnMut(usize) -> Option<usize>,
+) -> Vec<Range<usize>> {
+    let size = (run.end - run.start) / pieces.max(1);
+    let mut parts = Vec::new();
+    let mut start = run.start;
+    for k in 1..pieces {
+        let target = run.start + k * size;
+        if target <= start {
+            continue;
+        }
+        match at(target) {
+            Some(cut) if cut > start && cut < run.end => {
+                parts.push(start..cut);
+                start = cut;
+            }
+            _ => break,
+        }
+    }
+    parts.push(start..run.end);
+    parts
+}
+
+/// The first line start at or after `from`, for [`pieces`] on a line-based window.
+pub fn line_boundary(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr(b'\n', bytes, from).map(|i| i + 1)
+}
+
+/// The first of `cuts` (sorted) at or after `from`, for [`pieces`] on a Turtle window.
+pub fn cut_boundary(cuts: &[usize], from: usize) -> Option<usize> {
+    cuts.get(cuts.partition_point(|&c| c < from)).copied()
+}
+
+fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| from + i)
+}
+
+fn skip_space_and_comments(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_whitespace() {
+            i += 1;
+        } else if b == b'#' {
+            match memchr(b'\n', bytes, i) {
+                Some(newline) => i = newline + 1,
+                None => return bytes.len(),
+            }
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// `PREFIX` or `BASE` (any case) and a space: a SPARQL-style directive.
+fn sparql_directive(bytes: &[u8]) -> bool {
+    ["prefix", "base"].iter().any(|word| {
+        bytes.len() > word.len()
+            && bytes[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+            && bytes[word.len()].is_ascii_whitespace()
+    })
+}
+
+/// The position after the `.` that ends the statement starting at `i`: a `.` outside strings,
+/// IRIs, comments and brackets, followed by white space (inside a name or a number, a `.` is
+/// followed by more of it). `None` when the window ends first.
+fn terminator(bytes: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = memchr(b'\n', bytes, i)?,
+            b'<' => i = memchr(b'>', bytes, i)?,
+            quote @ (b'"' | b'\'') => i = string_end(bytes, i, quote)?,
+            // An escape in a local name (`ex:a\.b`, `ex:a\#b`).
+            b'\\' => i += 1,
+            b'[' | b'(' => depth += 1,
+            b']' | b')' => depth = depth.saturating_sub(1),
+            b'.' if depth == 0 => {
+                let next = *bytes.get(i + 1)?;
+                if next.is_ascii_whitespace() {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The position of the closing quote of the string opening at `i` (short or long form).
+fn string_end(bytes: &[u8], i: usize, quote: u8) -> Option<usize> {
+    let long = bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote);
+    if !long && bytes.get(i + 1) == Some(&quote) {
+        return Some(i + 1);
+    }
+    let mut j = if long { i + 3 } else { i + 1 };
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 1,
+            b if b == quote => {
+                if !long {
+                    return Some(j);
+                }
+                if bytes.get(j + 1) == Some(&quote) && bytes.get(j + 2) == Some(&quote) {
+                    // A long string may end in more quotes than three: `"""a""""`.
+                    let mut end = j + 2;
+                    while bytes.get(end + 1) == Some(&quote) {
+                        end += 1;
+                    }
+                    return Some(end);
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statements(text: &str) -> Vec<&str> {
+        let scan = turtle(text.as_bytes(), 1);
+        scan.cuts
+            .iter()
+            .scan(0, |start, &cut| {
+                let piece = &text[*start..cut];
+                *start = cut;
+                Some(piece.trim())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cuts_only_at_statement_ends() {
+        let text = "<a> <b> \"x . <c> <d> <e> .\" .\n# a comment . <f> <g> <h> .\n\
+                    <a> <b> 1.5, ex:a.b, ex:c\\.d, '''it's . \"\"\" . ''' .\n\
+                    <a> <b> [ <c> <d> . ] .\n<a> <b> ( 1 . 2 ) .\n";
+        assert_eq!(
+            statements(text),
+            [
+                "<a> <b> \"x . <c> <d> <e> .\" .",
+                "# a comment . <f> <g> <h> .\n<a> <b> 1.5, ex:a.b, ex:c\\.d, '''it's . \"\"\" . ''' .",
+                "<a> <b> [ <c> <d> . ] .",
+                "<a> <b> ( 1 . 2 ) .",
+            ]
+        );
+    }
+
+    #[test]
+    fn directives_are_segments_of_their_own() {
+        let text = "@prefix a: <x> .\nPREFIX b: <y>\n<s> <p> <o> .\n<s> <p> <o> .\nbase <z>\n<s> <p> \"\"\"long\n\"\"\"\"\" .\n";
+        let scan = turtle(text.as_bytes(), 1);
+        let kinds: Vec<_> = scan
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Statements(r) => ("statements", text[r.clone()].trim()),
+                Segment::Directive(r) => ("directive", text[r.clone()].trim()),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("directive", "@prefix a: <x> ."),
+                ("directive", "PREFIX b: <y>"),
+                ("statements", "<s> <p> <o> .\n<s> <p> <o> ."),
+                ("directive", "base <z>"),
+                ("statements", "<s> <p> \"\"\"long\n\"\"\"\"\" ."),
+            ]
+        );
+        assert_eq!(scan.end, text.len() - 1);
+    }
+
+    #[test]
+    fn an_unfinished_statement_is_left_for_the_next_window() {
+        for text in [
+            "<s> <p> <o> .\n<s> <p> \"open . ",
+            "<s> <p> <o> .\n<s> <p> <o> .",
+        ] {
+            assert_eq!(turtle(text.as_bytes(), 1).end, 13, "{text}");
+        }
+        assert_eq!(lines_end(b"<s> <p> <o> .\n<s> <p>"), 14);
+        assert_eq!(lines_end(b"<s> <p> <o> ."), 0);
+    }
+
+    #[test]
+    fn pieces_are_about_equal_and_cover_the_run() {
+        let text = "<s> <p> <o> .\n".repeat(100);
+        let parts = pieces(0..text.len(), 4, |from| {
+            line_boundary(text.as_bytes(), from)
+        });
+        assert_eq!(parts.len(), 4);
+        assert_eq!(parts[0].start, 0);
+        assert_eq!(parts[3].end, text.len());
+        assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
+        assert!(parts.iter().all(|p| text[p.clone()].ends_with(".\n")));
+        let cuts = [10, 20, 30];
+        assert_eq!(cut_boundary(&cuts, 15), Some(20));
+        assert_eq!(cut_boundary(&cuts, 31), None);
+        assert_eq!(pieces(0..5, 3, |_| None), vec![0..5]);
+    }
+}
