@@ -117,6 +117,17 @@ pub fn encode_parts<'t>(
     quads: &[[u32; 4]],
     graphs: &[u32],
 ) -> Option<Vec<u8>> {
+    let owned = encode_owned(terms, quads, graphs)?;
+    Some(owned.bytes().collect::<Vec<_>>().concat())
+}
+
+/// [`encode_parts`] into a blob in memory, its heap kept apart as [`Owned`] holds it (built
+/// here, it needs none of the checks [`Owned::from_bytes`] makes of bytes read from a file).
+pub fn encode_owned<'t>(
+    terms: impl ExactSizeIterator<Item = TermParts<'t>>,
+    quads: &[[u32; 4]],
+    graphs: &[u32],
+) -> Option<Owned> {
     let mut heap = String::new();
     let mut records = Vec::with_capacity(terms.len() * TERM_RECORD);
     for term in terms {
@@ -133,7 +144,7 @@ pub fn encode_parts<'t>(
         ]);
     }
     let term_count = records.len() / TERM_RECORD;
-    let mut out = Vec::with_capacity(HEADER + 4 * (records.len() + 12 * quads.len()) + heap.len());
+    let mut out = Vec::with_capacity(HEADER + 4 * (records.len() + 12 * quads.len()));
     out.extend_from_slice(MAGIC);
     for count in [term_count, quads.len(), graphs.len(), heap.len()] {
         out.extend_from_slice(&to_u32(count)?.to_le_bytes());
@@ -167,8 +178,15 @@ pub fn encode_parts<'t>(
     for graph in graphs {
         out.extend_from_slice(&graph.to_le_bytes());
     }
-    out.extend_from_slice(heap.as_bytes());
-    Some(out)
+    let owned = Owned {
+        words: out,
+        heap,
+        terms: term_count,
+        quads: quads.len(),
+        graphs: graphs.len(),
+    };
+    debug_assert!(owned.view().is_consistent());
+    Some(owned)
 }
 
 fn to_u32(value: usize) -> Option<u32> {

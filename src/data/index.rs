@@ -111,6 +111,16 @@ impl Builder {
 
     /// Adds a piece of a file, parsed apart, renumbering its terms into the index's.
     pub fn absorb(&mut self, piece: Interned, file: &mut FileJoin) {
+        // The first piece of the first file is taken as it is when nothing in it is renamed or
+        // moved: its ids are already the index's.
+        let as_it_is = self.files.terms.is_empty()
+            && file.default_graph.is_none()
+            && !piece.terms.iter().any(Term::is_blank_node)
+            && !(file.copy_named && piece.quads.iter().any(|q| q[3] != DEFAULT_GRAPH));
+        if as_it_is {
+            self.files = piece;
+            return;
+        }
         let ids: Vec<u32> = piece
             .terms
             .into_iter()
@@ -257,8 +267,7 @@ impl Builder {
             false => order.iter().map(|&old| in_base[old as usize]).collect(),
         };
         let sorted = order.iter().map(|&id| parts(&terms[id as usize]));
-        let bytes = blob::encode_parts(sorted, &quads, &graphs).ok_or_else(too_large)?;
-        let blob = Owned::from_bytes(bytes).ok_or_else(too_large)?;
+        let blob = blob::encode_owned(sorted, &quads, &graphs).ok_or_else(too_large)?;
         Ok(FileIndex::new(blob, in_base, level))
     }
 }
