@@ -127,7 +127,9 @@ enum Syntax {
 }
 
 /// Reads a file in windows cut into pieces, and says how many; `None` when a piece did not
-/// parse (the file is then to be read again in one pass, for the error's position).
+/// parse (the file is then to be read again in one pass, for the error's position). The
+/// windows are read and parsed on a thread of their own while this one joins the pieces of
+/// the window before into the index, so the cores are busy while the pieces are joined.
 fn in_pieces(
     builder: &mut Builder,
     join: &mut FileJoin,
@@ -141,15 +143,48 @@ fn in_pieces(
         inner: file,
         bar: bar.clone(),
     };
-    let mut reader = graph::decode(counted, gzipped);
+    let reader = graph::decode(counted, gzipped);
+    let base = graph::file_url(path)?.into_string();
+    // One window parsed ahead at most, so memory stays within a few windows.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Option<Vec<Interned>>>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut emit = |parsed| sender.send(Ok(parsed)).is_ok();
+            if let Err(e) = windows(reader, path, syntax, base, &mut emit) {
+                let _ = sender.send(Err(e));
+            }
+        });
+        let mut pieces = 0;
+        for parsed in receiver {
+            let Some(parsed) = parsed? else {
+                return Ok(None);
+            };
+            pieces += parsed.len();
+            for piece in parsed {
+                builder.absorb(piece, join);
+            }
+        }
+        Ok(Some(pieces))
+    })
+}
+
+/// Reads `reader` a window at a time and hands each run of statements, parsed in pieces, to
+/// `emit` in order, or `None` for a run one piece of which did not parse (and stops there); stops
+/// too when `emit` says it wants no more.
+fn windows(
+    mut reader: impl Read,
+    path: &Path,
+    syntax: Syntax,
+    base: String,
+    emit: &mut dyn FnMut(Option<Vec<Interned>>) -> bool,
+) -> Result<()> {
     let mut prefixes = Prefixes {
-        base: Some(graph::file_url(path)?.into_string()),
+        base: Some(base),
         declared: Vec::new(),
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let mut window = WINDOW;
     let mut buffer = Vec::new();
-    let mut pieces = 0;
     loop {
         let wanted = window.saturating_sub(buffer.len());
         let read = reader
@@ -169,10 +204,9 @@ fn in_pieces(
                 let runs = split::pieces(0..end, pieces_for(end, threads), |from| {
                     split::line_boundary(bytes, from)
                 });
-                pieces += runs.len();
                 let parsed = parse_all(bytes, runs, |piece| lines_piece(piece, quads));
-                if !absorb(builder, join, parsed) {
-                    return Ok(None);
+                if !emit_all(emit, parsed) {
+                    return Ok(());
                 }
                 end
             }
@@ -186,32 +220,29 @@ fn in_pieces(
                     end = buffer.len();
                 }
                 for segment in segments {
-                    let done = match segment {
-                        Segment::Directive(range) => prefixes.declare(&buffer[range]),
-                        Segment::Statements(run) => {
-                            let Some(parser) = prefixes.parser() else {
-                                return Ok(None);
-                            };
+                    let parsed = match segment {
+                        Segment::Directive(range) => match prefixes.declare(&buffer[range]) {
+                            true => continue,
+                            false => None,
+                        },
+                        Segment::Statements(run) => prefixes.parser().and_then(|parser| {
                             let runs = split::pieces(
                                 run.clone(),
                                 pieces_for(run.len(), threads),
                                 |from| split::cut_boundary(&scan.cuts, from),
                             );
-                            pieces += runs.len();
-                            let parsed =
-                                parse_all(&buffer, runs, |piece| turtle_piece(piece, &parser));
-                            absorb(builder, join, parsed)
-                        }
+                            parse_all(&buffer, runs, |piece| turtle_piece(piece, &parser))
+                        }),
                     };
-                    if !done {
-                        return Ok(None);
+                    if !emit_all(emit, parsed) {
+                        return Ok(());
                     }
                 }
                 end
             }
         };
         if at_end {
-            return Ok(Some(pieces));
+            return Ok(());
         }
         if end == 0 {
             // A statement longer than the window: read more of it.
@@ -221,18 +252,17 @@ fn in_pieces(
     }
 }
 
-fn pieces_for(len: usize, threads: usize) -> usize {
-    (len / MIN_PIECE).clamp(1, threads)
+/// Hands a parsed run on; false when reading is to stop (it failed, or no one listens).
+fn emit_all(
+    emit: &mut dyn FnMut(Option<Vec<Interned>>) -> bool,
+    parsed: Option<Vec<Interned>>,
+) -> bool {
+    let failed = parsed.is_none();
+    emit(parsed) && !failed
 }
 
-fn absorb(builder: &mut Builder, join: &mut FileJoin, parsed: Option<Vec<Interned>>) -> bool {
-    let Some(pieces) = parsed else {
-        return false;
-    };
-    for piece in pieces {
-        builder.absorb(piece, join);
-    }
-    true
+fn pieces_for(len: usize, threads: usize) -> usize {
+    (len / MIN_PIECE).clamp(1, threads)
 }
 
 /// Parses the pieces of `bytes`, the first on this thread and each other on one of its own;
