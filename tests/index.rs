@@ -177,3 +177,95 @@ fn index_takes_no_local_data_beside_it() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
     }
 }
+
+/// Hostile input to `ffkg index`: a literal of megabytes, bytes that are not UTF-8, nesting
+/// 100,000 levels deep, a string never closed. Each is indexed or refused with where and what
+/// (exit 3), never a crash.
+#[test]
+fn huge_terms_bad_bytes_and_deep_nesting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let run = |file: &Path| {
+        ffkg()
+            .args(["index"])
+            .arg(file)
+            .arg("--out")
+            .arg(dir.path().join("out.ffx"))
+            .output()
+            .expect("runs")
+    };
+
+    // A 5 MB literal, beside enough other lines for the file to be read in pieces.
+    let mut text = "<http://ex/s> <http://ex/p> \"o\" .\n".repeat(5_000);
+    text.push_str(&format!(
+        "<http://ex/big> <http://ex/p> \"{}\" .\n",
+        "x".repeat(5 << 20)
+    ));
+    text.push_str(&"<http://ex/t> <http://ex/p> \"o\" .\n".repeat(5_000));
+    std::fs::write(path("big.nt"), &text).unwrap();
+    let out = run(&path("big.nt"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = dir.path().join("out.ffx").display().to_string();
+    let length = stdout_of(&[
+        "query",
+        "--index",
+        &index,
+        "--format",
+        "tsv",
+        "-e",
+        "SELECT (STRLEN(?o) AS ?n) WHERE { <http://ex/big> ?p ?o }",
+    ]);
+    assert!(length.contains(&(5 << 20).to_string()), "{length}");
+
+    // Bytes that are not UTF-8, in the middle of a large file: refused at their line.
+    let mut bad = "<http://ex/s> <http://ex/p> \"o\" .\n"
+        .repeat(20_000)
+        .into_bytes();
+    bad.extend_from_slice(b"<http://ex/s> <http://ex/p> \"\xff\xfe\" .\n");
+    bad.extend_from_slice(
+        "<http://ex/s> <http://ex/p> \"o\" .\n"
+            .repeat(20_000)
+            .as_bytes(),
+    );
+    std::fs::write(path("bad.nt"), &bad).unwrap();
+    let out = run(&path("bad.nt"));
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("bad.nt:20001:"), "{said}");
+
+    // 100,000 levels of blank-node nesting in Turtle.
+    let depth = 100_000;
+    let nested = format!(
+        "@prefix ex: <http://ex/> .\nex:root ex:p {}ex:leaf{} .\n",
+        "[ ex:p ".repeat(depth),
+        " ]".repeat(depth)
+    );
+    std::fs::write(path("deep.ttl"), nested).unwrap();
+    let out = run(&path("deep.ttl"));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() || out.status.code() == Some(3),
+        "{out:?}"
+    );
+    if out.status.success() {
+        assert!(
+            said.contains(&format!("indexed {} quads", depth + 1)),
+            "{said}"
+        );
+    }
+
+    // A long string opened and never closed: where it starts.
+    let mut open = "@prefix ex: <http://ex/> .\n".to_owned();
+    open.push_str(&"ex:s ex:p \"o\" .\n".repeat(10_000));
+    open.push_str("ex:s ex:p \"\"\"never closed .\n");
+    open.push_str(&"ex:s ex:p \"o\" .\n".repeat(10_000));
+    std::fs::write(path("open.ttl"), open).unwrap();
+    let out = run(&path("open.ttl"));
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("open.ttl:"), "{said}");
+}

@@ -330,6 +330,18 @@ fn strip_position(message: &str) -> String {
             return tail.to_owned();
         }
     }
+    // "Parser error between line 3 column 5 and line 9 column 1: …": the start is printed
+    // already; the end is worth keeping (an unclosed string runs to it).
+    if let Some(rest) = message.strip_prefix("Parser error between ") {
+        if let Some((range, tail)) = rest.split_once(": ") {
+            if let Some((_, end)) = range.split_once(" and ") {
+                return format!(
+                    "{tail} (from here to {})",
+                    end.replacen(" column ", ", column ", 1)
+                );
+            }
+        }
+    }
     message.to_owned()
 }
 
@@ -342,6 +354,21 @@ mod tests {
         assert_eq!(EMBEDDED[0].path, "ontology/ffkg.ttl");
         assert_eq!(EMBEDDED[0].graph, "ontology");
         assert!(EMBEDDED.iter().all(|f| !f.path.ends_with("shapes.ttl")));
+    }
+
+    #[test]
+    fn positions_are_said_once() {
+        assert_eq!(
+            strip_position("Parser error at line 3 column 5: oops"),
+            "oops"
+        );
+        assert_eq!(
+            strip_position(
+                "Parser error between line 2 column 11 and line 9 column 1: Unexpected end of file"
+            ),
+            "Unexpected end of file (from here to line 9, column 1)"
+        );
+        assert_eq!(strip_position("something else"), "something else");
     }
 
     #[test]
