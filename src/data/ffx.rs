@@ -40,6 +40,8 @@ pub fn write(path: &Path, blob: &Owned, level: Reasoning) -> Result<u64> {
         .tempfile_in(directory)
         .map_err(|e| Error::io(directory, e))?;
     let io = |e| Error::io(path, e);
+    let what = format!("writing {}", path.display());
+    let spinner = crate::output::progress::step(&what, length, 64 << 20);
     {
         let mut out = BufWriter::new(temporary.as_file());
         out.write_all(&header).map_err(io)?;
@@ -50,6 +52,7 @@ pub fn write(path: &Path, blob: &Owned, level: Reasoning) -> Result<u64> {
         out.flush().map_err(io)?;
     }
     temporary.as_file().sync_all().map_err(io)?;
+    spinner.finish_and_clear();
     temporary
         .persist(path)
         .map_err(|e| Error::io(path, e.error))?;

@@ -239,6 +239,12 @@ impl Builder {
     /// is each term's embedded id (empty without the embedded graph).
     fn index(self, in_base: Vec<u32>, level: Reasoning) -> Result<FileIndex> {
         let Interned { terms, mut quads } = self.files;
+        let what = format!(
+            "sorting {} terms and {} quads",
+            indicatif::HumanCount(terms.len() as u64),
+            indicatif::HumanCount(quads.len() as u64)
+        );
+        let spinner = crate::output::progress::step(&what, quads.len() as u64, 1_000_000);
         let keyed: Vec<(TermParts<'_>, u32)> = terms.iter().map(parts).zip(0..).collect();
         let order: Vec<u32> = sort_on_two_threads(keyed, |(a, _), (b, _)| {
             (a.kind, a.value, a.extra).cmp(&(b.kind, b.value, b.extra))
@@ -270,6 +276,7 @@ impl Builder {
         };
         let sorted = order.iter().map(|&id| parts(&terms[id as usize]));
         let blob = blob::encode_owned(sorted, &quads, &graphs).ok_or_else(too_large)?;
+        spinner.finish_and_clear();
         Ok(FileIndex::new(blob, in_base, level))
     }
 }

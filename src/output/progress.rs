@@ -61,3 +61,19 @@ pub fn triples(total: u64, what: &str, threshold: u64) -> ProgressBar {
     );
     bar
 }
+
+/// A spinner for a long step that counts nothing (sorting, writing), with what it is doing and
+/// the time it has taken; drawn on a terminal only, and only when `size` is at least
+/// `threshold`.
+pub fn step(what: &str, size: u64, threshold: u64) -> ProgressBar {
+    if size < threshold || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner().with_message(what.to_owned());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {spinner} [{elapsed_precise}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
