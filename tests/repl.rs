@@ -426,3 +426,61 @@ fn keep_going_runs_the_rest_of_a_script_after_a_failure() {
     let stopped = script(&args, text);
     assert_eq!(String::from_utf8(stopped.stdout).expect("UTF-8"), "true\n");
 }
+
+/// A terminal that reports no size (0×0, as a new pseudo-terminal and some CI runners do): tables
+/// are fitted to `COLUMNS` when it is set, and not squeezed when it is not.
+#[test]
+fn tables_fit_columns_when_the_terminal_reports_no_size() {
+    let table_lines = |columns: Option<&str>| -> Vec<String> {
+        let mut command = std::process::Command::new("sh");
+        command
+            .arg("-c")
+            .arg("stty rows 0 cols 0 && exec \"$0\" \"$@\"")
+            .arg(assert_cmd::cargo::cargo_bin!("ffkg"))
+            .args([
+                "query",
+                "-e",
+                "SELECT ?report ?label WHERE { ?report a ff:Report ; rdfs:label ?label } \
+                 ORDER BY ?report",
+            ])
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env_remove("COLUMNS");
+        if let Some(columns) = columns {
+            command.env("COLUMNS", columns);
+        }
+        let mut session = rexpect::session::spawn_with_options(
+            command,
+            rexpect::session::Options::new()
+                .timeout_ms(Some(30_000))
+                .strip_ansi_escape_codes(true),
+        )
+        .expect("starts");
+        // rexpect reads the terminal byte by byte as characters: back to UTF-8.
+        let bytes: Vec<u8> = session
+            .exp_eof()
+            .expect("ends")
+            .chars()
+            .map(|c| c as u8)
+            .collect();
+        String::from_utf8_lossy(&bytes)
+            .lines()
+            .map(|l| l.trim_end_matches('\r').to_owned())
+            .filter(|l| l.starts_with(['┌', '│', '├', '└', '╞', '+', '|']))
+            .collect()
+    };
+    let fitted = table_lines(Some("48"));
+    assert!(fitted.len() > 4, "{fitted:?}");
+    for line in &fitted {
+        assert!(
+            line.chars().count() <= 48,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    let unfitted = table_lines(None);
+    assert!(
+        unfitted.iter().any(|l| l.chars().count() > 48),
+        "{unfitted:?}"
+    );
+}

@@ -78,7 +78,7 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
         terminal,
         table: TableOptions {
             width: if terminal {
-                comfy_table::Table::new().width()
+                crate::output::terminal_width()
             } else {
                 None
             },

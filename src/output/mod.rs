@@ -51,3 +51,21 @@ impl Default for TableOptions {
         }
     }
 }
+
+/// The width tables are fitted to: what the terminal reports, or `COLUMNS` when it reports
+/// nothing useful (a new pseudo-terminal says 0×0, as some CI runners' do); `None` below 20
+/// columns, too narrow to fit a table into.
+pub fn terminal_width() -> Option<u16> {
+    let usable = |w: u16| (w >= 20).then_some(w);
+    comfy_table::Table::new()
+        .width()
+        .and_then(usable)
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()?
+                .trim()
+                .parse()
+                .ok()
+                .and_then(usable)
+        })
+}

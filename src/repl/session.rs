@@ -214,7 +214,7 @@ impl Session {
 
     pub(super) fn width(&self) -> Option<u16> {
         if self.on_terminal() {
-            comfy_table::Table::new().width().filter(|w| *w >= 20)
+            crate::output::terminal_width()
         } else {
             None
         }
