@@ -484,3 +484,40 @@ fn tables_fit_columns_when_the_terminal_reports_no_size() {
         "{unfitted:?}"
     );
 }
+
+/// `.schema` lists the graph's own classes and properties (those it gives a label: the
+/// ontology's) before the vocabularies' it only uses.
+#[test]
+fn schema_lists_the_graphs_own_terms_first() {
+    let out = ffkg()
+        .arg("repl")
+        .write_stdin(".schema\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    for header in ["?class\t", "?property\t"] {
+        let rows: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with(header))
+            .skip(1)
+            .take_while(|l| l.starts_with('<'))
+            .collect();
+        assert!(rows.len() > 10, "{header}: {rows:?}");
+        assert!(
+            rows[0].starts_with("<https://w3id.org/ffkg/ontology#"),
+            "{header}: {}",
+            rows[0]
+        );
+        let labelled = |row: &&str| row.split('\t').nth(1).is_some_and(|l| !l.is_empty());
+        let first_unlabelled = rows.iter().position(|r| !labelled(r)).unwrap_or(rows.len());
+        assert!(
+            rows[first_unlabelled..].iter().all(|r| !labelled(r)),
+            "{header}: a labelled term after an unlabelled one"
+        );
+        assert!(
+            first_unlabelled < rows.len(),
+            "{header}: some vocabulary terms are listed"
+        );
+    }
+}

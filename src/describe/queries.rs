@@ -24,7 +24,8 @@ pub fn find_query(text: &str) -> String {
 
 /// `.schema`: the classes and the properties, each with its label, how many instances (or
 /// triples) use it, and its comment. The declared ones (OWL or RDFS); when the graph declares
-/// none, the ones in use.
+/// none, the ones in use. The graph's own come first: those it gives a label (the ontology's),
+/// before the vocabularies' it only uses (`qb:Observation`, `owl:Class` …).
 pub fn schema_queries() -> [(&'static str, String); 2] {
     let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
     // A domain or range given as a union of classes is a blank node: list its members.
@@ -51,7 +52,7 @@ pub fn schema_queries() -> [(&'static str, String); 2] {
            }} GROUP BY ?class }}\n\
            OPTIONAL {{ ?class <{RDFS}label> ?l }}\n\
            OPTIONAL {{ ?class <{RDFS}comment> ?c }}\n\
-         }} GROUP BY ?class ?instances ORDER BY ?class"
+         }} GROUP BY ?class ?instances ORDER BY DESC(BOUND(?label)) ?class"
     );
     let properties = format!(
         "SELECT ?property (SAMPLE(?l) AS ?label) ?uses {domain} {range} (SAMPLE(?c) AS ?comment) WHERE {{\n\
@@ -66,7 +67,7 @@ pub fn schema_queries() -> [(&'static str, String); 2] {
            OPTIONAL {{ ?property <{RDFS}label> ?l }}\n\
            {domains}{ranges}\
            OPTIONAL {{ ?property <{RDFS}comment> ?c }}\n\
-         }} GROUP BY ?property ?uses ORDER BY ?property",
+         }} GROUP BY ?property ?uses ORDER BY DESC(BOUND(?label)) ?property",
         domain = either("domain"),
         range = either("range"),
         domains = classes_of("domain", "domain"),
