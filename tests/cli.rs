@@ -919,6 +919,36 @@ fn a_misspelt_name_gets_a_warning_and_the_same_answer() {
         .stderr(predicates::str::contains("warning").not());
 }
 
+/// A variable a SELECT projects and never binds is warned of, in batch and in the REPL; the
+/// answer is the same, and `--quiet` silences the warning.
+#[test]
+fn a_projected_variable_never_bound_is_warned_of() {
+    let query = "SELECT ?country ?labl WHERE { ?country a ff:Country ; rdfs:label ?label } \
+                 ORDER BY ?country LIMIT 3";
+    let warned = ffkg().args(["query", "-e", query]).output().unwrap();
+    let quiet = ffkg()
+        .args(["query", "--quiet", "-e", query])
+        .output()
+        .unwrap();
+    assert!(warned.status.success() && quiet.status.success());
+    assert_eq!(warned.stdout, quiet.stdout);
+    assert_eq!(String::from_utf8_lossy(&warned.stdout).lines().count(), 4);
+    let said = String::from_utf8_lossy(&warned.stderr);
+    assert!(
+        said.contains("warning: ?labl is projected but never bound: its column is empty"),
+        "{said}"
+    );
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("warning"));
+    ffkg()
+        .args(["repl"])
+        .write_stdin(format!("{query};\n"))
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "?labl is projected but never bound",
+        ));
+}
+
 /// The mistakes the parser words poorly get messages that say what is wrong, where.
 #[test]
 fn an_undeclared_prefix_a_relative_iri_and_an_empty_statement_are_named() {

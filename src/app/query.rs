@@ -165,6 +165,9 @@ fn run_one(
         move |token| {
             if settings.lint {
                 describe::warn_unknown_names(&*dataset, &settings, &statement.source, &token);
+                if let engine::Body::Query(query) = &statement.body {
+                    describe::warn_never_bound(query);
+                }
             }
             let mut sink = target.sink();
             engine::run_query(

@@ -81,7 +81,8 @@ pub struct RunArgs {
     /// Base IRI for relative IRIs in queries.
     #[arg(long = "base", value_name = "IRI")]
     pub base: Option<String>,
-    /// No warnings about names the graph does not use (`ff:abot`: did you mean ff:about?).
+    /// No warnings about names the graph does not use (`ff:abot`: did you mean ff:about?) or
+    /// variables a SELECT never binds.
     #[arg(long = "quiet", short = 'q')]
     pub quiet: bool,
 }

@@ -27,7 +27,7 @@ pub use compare::Compared;
 pub use plan::plan_tree;
 pub use queries::{find_query, schema_queries};
 pub use text::wrap;
-pub use typos::warn_unknown_names;
+pub use typos::{warn_never_bound, warn_unknown_names};
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";

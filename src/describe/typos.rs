@@ -147,3 +147,67 @@ pub fn warn_unknown_names(
         eprintln!("warning: {warning}");
     }
 }
+
+/// A warning for each variable a SELECT projects that its pattern never binds (`SELECT ?x
+/// WHERE { ?s a ff:Country }`, or a name mistyped in one place): that column is empty in every
+/// row. Aggregates, `BIND` and `VALUES` bind; a variable used only in a `FILTER` does not.
+pub fn never_bound(query: &spargebra::Query) -> Vec<String> {
+    use spargebra::algebra::GraphPattern;
+    let spargebra::Query::Select { pattern, .. } = query else {
+        return Vec::new();
+    };
+    let mut pattern = pattern;
+    loop {
+        match pattern {
+            GraphPattern::Slice { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner } => pattern = inner,
+            GraphPattern::Project { inner, variables } => {
+                let mut bound = std::collections::HashSet::new();
+                inner.on_in_scope_variable(|v| {
+                    bound.insert(v);
+                });
+                return variables
+                    .iter()
+                    .filter(|v| !bound.contains(v))
+                    .map(|v| format!("{v} is projected but never bound: its column is empty"))
+                    .collect();
+            }
+            _ => return Vec::new(),
+        }
+    }
+}
+
+/// Warns on stderr about [`never_bound`] variables.
+pub fn warn_never_bound(query: &spargebra::Query) {
+    for warning in never_bound(query) {
+        eprintln!("warning: {warning}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::never_bound;
+
+    fn warnings(query: &str) -> Vec<String> {
+        never_bound(&spargebra::SparqlParser::new().parse_query(query).unwrap())
+    }
+
+    #[test]
+    fn projected_variables_that_nothing_binds_are_named() {
+        let only = warnings("SELECT ?s ?x WHERE { ?s ?p ?o FILTER(?x > 1) } LIMIT 3");
+        assert_eq!(
+            only,
+            ["?x is projected but never bound: its column is empty"]
+        );
+        for bound in [
+            "SELECT * WHERE { ?s ?p ?o }",
+            "SELECT DISTINCT ?o WHERE { OPTIONAL { ?s ?p ?o } }",
+            "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s",
+            "SELECT ?x ?y WHERE { BIND(1 AS ?x) VALUES ?y { UNDEF } }",
+            "ASK { ?s ?p ?o }",
+        ] {
+            assert!(warnings(bound).is_empty(), "{bound}");
+        }
+    }
+}

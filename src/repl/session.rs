@@ -173,9 +173,10 @@ impl Session {
         let source = Source::new(origin, chunk.positioned_text());
         let statement = engine::prepare(&source, &self.settings)?;
         match statement.body {
-            Body::Query(_) => {
+            Body::Query(ref query) => {
                 if self.settings.lint {
                     self.warn_unknown_names(&source, origin);
+                    crate::describe::warn_never_bound(query);
                 }
                 self.query(statement, None)?;
                 self.last_query = Some(chunk.text.clone());
