@@ -93,6 +93,36 @@ pub fn bind(text: &str, params: &[(String, String)], prefixes: &PrefixMap) -> Re
     Ok(text)
 }
 
+/// For a bare `value` (no prefix, no brackets, no quotes) of a parameter of `text` that takes a
+/// resource (its default is an IRI or a prefixed name), which a label may stand for: `Some`,
+/// with the IRI the value makes in the default's namespace when it makes one (`Daesh` →
+/// `organization:Daesh`; `Islamic State` makes none). `None` for any other value or parameter.
+pub fn label_candidate(
+    text: &str,
+    name: &str,
+    value: &str,
+    prefixes: &PrefixMap,
+) -> Option<Option<NamedNode>> {
+    let value = value.trim();
+    if value.is_empty() || value.contains(['<', '>', '"']) {
+        return None;
+    }
+    if value.contains(':') && !value.contains(char::is_whitespace) {
+        return None;
+    }
+    let (_, _, default) = values_block(text, name)?;
+    let default = default.trim();
+    if default.starts_with('"') || !(default.starts_with('<') || default.contains(':')) {
+        return None;
+    }
+    let term = term_for(value, default, prefixes).ok();
+    let iri = term
+        .as_deref()
+        .and_then(|t| t.strip_prefix('<')?.strip_suffix('>'))
+        .and_then(|iri| NamedNode::new(iri).ok());
+    Some(iri)
+}
+
 /// The byte range of the braces' content in `VALUES ?name { … }`, and that content.
 fn values_block<'a>(text: &'a str, name: &str) -> Option<(usize, usize, &'a str)> {
     let needle = format!("?{name}");

@@ -196,3 +196,64 @@ fn a_directory_runs_every_query_in_it() {
             .contains("ff:y 2")
     );
 }
+
+/// A parameter that takes a resource may be given its label or alias, as `.describe` takes
+/// one: `--param resource=Daesh`, `country=Tunisia`, `.run describe Daesh`. A code the graph has
+/// stays a code, a literal parameter stays a literal, and a label two resources share is
+/// refused with both.
+#[test]
+fn a_parameter_may_name_a_resource_by_its_label() {
+    let run = |args: &[&str]| ffkg().args(args).output().expect("runs");
+    let by_label = run(&["query", "describe", "--param", "resource=Daesh"]);
+    let by_name = run(&[
+        "query",
+        "describe",
+        "--param",
+        "resource=organization:islamic-state",
+    ]);
+    assert!(by_label.status.success(), "{by_label:?}");
+    assert_eq!(by_label.stdout, by_name.stdout);
+    assert!(
+        String::from_utf8_lossy(&by_label.stderr)
+            .contains("note: resource=Daesh is organization:islamic-state, by its label"),
+        "{by_label:?}"
+    );
+    assert_eq!(
+        run(&["query", "country-figures", "--param", "country=Tunisia"]).stdout,
+        run(&["query", "country-figures", "--param", "country=TUN"]).stdout
+    );
+    let code = run(&["query", "country-figures", "--param", "country=SAU"]);
+    assert!(
+        !String::from_utf8_lossy(&code.stderr).contains("note:"),
+        "{code:?}"
+    );
+    let literal = run(&["query", "table-row", "--param", "row=Belgium"]);
+    assert!(
+        !String::from_utf8_lossy(&literal.stderr).contains("note:"),
+        "{literal:?}"
+    );
+    ffkg()
+        .arg("repl")
+        .write_stdin(".run describe Daesh\n")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("organization:islamic-state"))
+        .stderr(predicates::str::contains("by its label"));
+    let dir = tempfile::tempdir().unwrap();
+    let twins = dir.path().join("twins.ttl");
+    std::fs::write(
+        &twins,
+        "<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"Twin\" .\n\
+         <http://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> \"twin\" .\n",
+    )
+    .unwrap();
+    ffkg()
+        .args(["query", "describe", "--param", "resource=Twin", "--data"])
+        .arg(&twins)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "'Twin' is the label of 2 resources",
+        ))
+        .stderr(predicates::str::contains("example.org/b"));
+}

@@ -185,3 +185,28 @@ pub fn bind_params(
     }
     Ok(())
 }
+
+/// The `--param` values that are labels (`resource=Daesh`, `country=Tunisia`) bound to the
+/// resources they name, once the data is open (see [`crate::describe::Lookup::bind_labels`]):
+/// each checked against the first of the `unbound` queries that declares it.
+pub fn params_by_label(
+    unbound: &[Job],
+    params: &[(String, String)],
+    lookup: &crate::describe::Lookup<'_>,
+) -> Result<Vec<(String, String)>> {
+    let mut resolved = Vec::with_capacity(params.len());
+    for (name, value) in params {
+        let declaring = unbound.iter().map(|j| j.source.text.as_str()).find(|text| {
+            crate::library::header(text)
+                .params
+                .iter()
+                .any(|p| &p.name == name)
+        });
+        let pair = (name.clone(), value.clone());
+        resolved.push(match declaring {
+            Some(text) => lookup.bind_labels(text, &[pair])?.remove(0),
+            None => pair,
+        });
+    }
+    Ok(resolved)
+}

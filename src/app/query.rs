@@ -38,6 +38,7 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
     } else {
         jobs::read_jobs(&config.sources, "query", true)?
     };
+    let unbound = jobs.clone();
     jobs::bind_params(&mut jobs, &config.params, &config.settings.prefixes)?;
     if config.output.is_some() && jobs.len() > 1 {
         return Err(Error::usage(
@@ -65,6 +66,19 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
 
     let started = Instant::now();
     let dataset: Arc<dyn Backend> = Arc::from(config.dataset.open(config.settings.timeout)?);
+    if !config.params.is_empty() {
+        // A value that is a label can only be told once the data is there.
+        let lookup = describe::Lookup {
+            dataset: &*dataset,
+            settings: &config.settings,
+            token: oxigraph::sparql::CancellationToken::new(),
+        };
+        let params = jobs::params_by_label(&unbound, &config.params, &lookup)?;
+        if params != config.params {
+            jobs = unbound;
+            jobs::bind_params(&mut jobs, &params, &config.settings.prefixes)?;
+        }
+    }
     let chatty = io::stderr().is_terminal();
     if chatty && matches!(config.dataset, Connection::Local(_)) {
         eprintln!("graph ready in {}", duration_text(started.elapsed()));

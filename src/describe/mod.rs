@@ -84,13 +84,7 @@ impl Lookup<'_> {
                 }
             }
         }
-        let text = Literal::new_simple_literal(term.to_lowercase());
-        let exact = self.rows(&format!(
-            "SELECT DISTINCT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s {} ?l . \
-             FILTER(isIRI(?s) && LCASE(STR(?l)) = {text}) }} GROUP BY ?s ORDER BY ?s",
-            any_label_path()
-        ))?;
-        let found = named(&exact);
+        let found = self.labelled(term)?;
         match found.as_slice() {
             [(one, _)] => return Ok(one.clone()),
             [] => {}
@@ -130,6 +124,80 @@ impl Lookup<'_> {
                 Err(Error::usage(text))
             }
         }
+    }
+
+    /// The resources that have `text` as a label or an alias, ignoring case.
+    pub fn labelled(&self, text: &str) -> Result<Vec<(NamedNode, String)>> {
+        let text = Literal::new_simple_literal(text.to_lowercase());
+        let exact = self.rows(&format!(
+            "SELECT DISTINCT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s {} ?l . \
+             FILTER(isIRI(?s) && LCASE(STR(?l)) = {text}) }} GROUP BY ?s ORDER BY ?s",
+            any_label_path()
+        ))?;
+        Ok(named(&exact))
+    }
+
+    /// True when the graph uses `iri` anywhere: as a subject, an object or a predicate.
+    pub fn holds(&self, iri: &NamedNode) -> Result<bool> {
+        let found = self.rows(&format!(
+            "SELECT (1 AS ?x) WHERE {{ {{ {iri} ?p ?o }} UNION {{ ?s ?p {iri} }} UNION \
+             {{ ?s {iri} ?o }} }} LIMIT 1"
+        ))?;
+        Ok(!found.is_empty())
+    }
+
+    /// A library parameter's bare value (`Daesh`, `Tunisia`) as the resource it labels, for a
+    /// parameter that takes a resource: when `guessed` (the IRI the value makes in the default's
+    /// namespace, if any) is not in the graph and one resource has the value as its label or
+    /// alias. `None` leaves the value as it is (the name check then says what is close).
+    pub fn param_by_label(
+        &self,
+        value: &str,
+        guessed: Option<&NamedNode>,
+    ) -> Result<Option<NamedNode>> {
+        if let Some(iri) = guessed {
+            if self.holds(iri)? {
+                return Ok(None);
+            }
+        }
+        match self.labelled(value)?.as_slice() {
+            [(one, _)] => Ok(Some(one.clone())),
+            [] => Ok(None),
+            several => Err(Error::usage(format!(
+                "'{value}' is the label of {} resources — give one by its name:\n{}",
+                several.len(),
+                self.listing(several)
+            ))),
+        }
+    }
+
+    /// The parameters of a library query's `text`, each bare value that is a label (see
+    /// [`Self::param_by_label`]) replaced by the resource it names, which is said on stderr.
+    pub fn bind_labels(
+        &self,
+        text: &str,
+        params: &[(String, String)],
+    ) -> Result<Vec<(String, String)>> {
+        let prefixes = &self.settings.prefixes;
+        params
+            .iter()
+            .map(|(name, value)| {
+                let Some(guessed) = crate::library::label_candidate(text, name, value, prefixes)
+                else {
+                    return Ok((name.clone(), value.clone()));
+                };
+                Ok(match self.param_by_label(value, guessed.as_ref())? {
+                    Some(node) => {
+                        eprintln!(
+                            "note: {name}={value} is {}, by its label",
+                            name_of(&node, prefixes)
+                        );
+                        (name.clone(), node.to_string())
+                    }
+                    None => (name.clone(), value.clone()),
+                })
+            })
+            .collect()
     }
 
     fn listing(&self, items: &[(NamedNode, String)]) -> String {

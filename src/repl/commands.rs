@@ -153,6 +153,21 @@ impl Session {
                 })?;
                 let header = crate::library::header(query.text);
                 let params = crate::library::positional(&name, &header, params)?;
+                let params = if params.is_empty() {
+                    params
+                } else {
+                    let dataset = Arc::clone(&self.dataset);
+                    let settings = self.settings.clone();
+                    self.supervise(origin, move |token| {
+                        let dataset = read_lock(&dataset, ".run")?;
+                        let lookup = describe::Lookup {
+                            dataset: &**dataset,
+                            settings: &settings,
+                            token,
+                        };
+                        lookup.bind_labels(query.text, &params)
+                    })?
+                };
                 let text = crate::library::bind(query.text, &params, &self.settings.prefixes)?;
                 let title = header.title;
                 let source = Source::new(format!("queries/{name}.rq"), text);
