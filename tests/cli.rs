@@ -949,6 +949,31 @@ fn a_projected_variable_never_bound_is_warned_of() {
         ));
 }
 
+/// Several results into one pipe follow one another whole; the summary counts rows and triples
+/// apart (a boolean is neither) and says how to get the results apart.
+#[test]
+fn several_results_in_a_pipe_are_told_how_to_come_apart() {
+    let out = ffkg()
+        .args(["query", "-e", "ASK {}"])
+        .args(["-e", "SELECT ?x WHERE { VALUES ?x { 1 2 } }"])
+        .args(["-e", "CONSTRUCT { <http://e/s> <http://e/p> 1 } WHERE {}"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("true\n?x\n1\n2\n"), "{stdout}");
+    assert!(stdout.contains("<http://e/s> <http://e/p> 1"), "{stdout}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("ran 3 queries: 0 failed, 2 rows, 1 triple,"),
+        "{said}"
+    );
+    assert!(
+        said.contains("--out-dir DIR writes one file each"),
+        "{said}"
+    );
+}
+
 /// The mistakes the parser words poorly get messages that say what is wrong, where.
 #[test]
 fn an_undeclared_prefix_a_relative_iri_and_an_empty_statement_are_named() {

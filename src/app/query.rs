@@ -21,6 +21,7 @@ struct Totals {
     ran: usize,
     failed: usize,
     rows: u64,
+    triples: u64,
     time: Duration,
     first_failure: Option<ExitStatus>,
 }
@@ -119,7 +120,12 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
         totals.time += started.elapsed();
         match result {
             Ok(summary) => {
-                totals.rows += summary.rows;
+                // A boolean is not a row; CONSTRUCT and DESCRIBE give triples.
+                match summary.answer {
+                    engine::Answer::Solutions => totals.rows += summary.rows,
+                    engine::Answer::Triples => totals.triples += summary.rows,
+                    engine::Answer::Boolean | engine::Answer::Updated => {}
+                }
                 if chatty || (batch && config.out_dir.is_some()) {
                     eprintln!("{}: {}", job.name, summary.text());
                 }
@@ -149,12 +155,25 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
     }
     let _ = io::stdout().flush();
     if batch {
+        // Nothing is put between results in a pipe (a line there would be a row of a TSV or
+        // CSV result): say how to get them apart.
+        let piped = !terminal && config.output.is_none() && config.out_dir.is_none();
+        let triples = match totals.triples {
+            0 => String::new(),
+            n => format!(", {}", plural(n, "triple", "triples")),
+        };
         eprintln!(
-            "ran {} queries: {} failed, {}, {}",
+            "ran {} queries: {} failed, {}{triples}, {}{}",
             totals.ran,
             totals.failed,
             plural(totals.rows, "row", "rows"),
-            duration_text(totals.time)
+            duration_text(totals.time),
+            if piped {
+                "; their results follow one another on stdout, each whole in its format \
+                 (--out-dir DIR writes one file each)"
+            } else {
+                ""
+            }
         );
     }
     Ok(totals.first_failure.unwrap_or(ExitStatus::Success))
