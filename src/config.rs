@@ -290,7 +290,12 @@ impl Config {
             }),
             Some(Command::Check(cmd)) => Self::Check(CheckConfig {
                 dataset: dataset_choice(&cmd.dataset, Reasoning::None)?,
-                format: match cmd.format.map(Format::from) {
+                // Without --format, an output file's extension says it (`-o report.ttl`).
+                format: match cmd.format.map(Format::from).or_else(|| {
+                    cmd.output
+                        .as_deref()
+                        .and_then(|path| Format::from_path(path).0)
+                }) {
                     None | Some(Format::Table) => None,
                     Some(format) => {
                         Some(format.check_kind(ResultKind::Graph, "a validation report")?)

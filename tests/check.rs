@@ -67,6 +67,53 @@ fn the_report_can_be_a_shacl_validation_report() {
         .stderr(predicate::str::contains("validation report"));
 }
 
+/// `check -o report.ttl` writes the SHACL report in the syntax its extension names, the same
+/// bytes from run to run (blank nodes `_:report`, `_:result1` …), each result with the
+/// constraint component and the shape that found it; an extension that cannot hold a graph is
+/// refused.
+#[test]
+fn an_output_file_gets_a_stable_shacl_report_in_its_syntax() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str| {
+        let path = dir.path().join(name);
+        let out = ffkg()
+            .args(["check", "--data", &arg("check-violations.ttl"), "-o"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        std::fs::read_to_string(&path).expect("written")
+    };
+    let (first, second) = (write("a.ttl"), write("b.ttl"));
+    assert_eq!(first, second, "the same report twice");
+    assert!(first.contains("_:report a sh:ValidationReport"), "{first}");
+    let graph: Vec<oxigraph::model::Triple> = oxttl::TurtleParser::new()
+        .for_slice(&first)
+        .collect::<Result<_, _>>()
+        .expect("Turtle");
+    let with = |predicate: &str| {
+        graph
+            .iter()
+            .filter(|t| t.predicate.as_str() == format!("http://www.w3.org/ns/shacl#{predicate}"))
+            .count()
+    };
+    assert_eq!(with("focusNode"), 11);
+    assert_eq!(with("sourceShape"), with("sourceConstraintComponent"));
+    assert!(with("sourceConstraintComponent") >= 5, "{first}");
+    assert!(first.contains("sh:MinCountConstraintComponent"), "{first}");
+    let nt = write("c.nt");
+    assert!(
+        nt.starts_with("_:report <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"),
+        "{nt}"
+    );
+    ffkg()
+        .args(["check", "-o"])
+        .arg(dir.path().join("d.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot hold a validation report"));
+}
+
 #[test]
 fn user_files_are_checked_against_the_ontology_without_the_embedded_graph() {
     ffkg()

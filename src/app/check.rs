@@ -26,8 +26,8 @@ pub fn run(config: CheckConfig) -> anyhow::Result<ExitStatus> {
         Some(format) => {
             let graph = crate::check::report_graph(&report);
             let quads = graph
-                .iter()
-                .map(|t| Ok(t.into_owned().in_graph(GraphName::DefaultGraph)));
+                .into_iter()
+                .map(|t| Ok(t.in_graph(GraphName::DefaultGraph)));
             let mut shapes = prefixes.clone();
             shapes.insert("ffsh", crate::check::SHAPES_NS);
             render::write_quads(quads, &[], format, &shapes, &name, sink.open(format)?)?;

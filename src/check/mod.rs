@@ -47,6 +47,9 @@ pub struct Violation {
     pub source: String,
     /// The shape, when a shape found it.
     pub shape: Option<NamedOrBlankNode>,
+    /// The SHACL constraint component it breaks (`MinCountConstraintComponent` …), when a
+    /// shape found it.
+    pub component: Option<&'static str>,
 }
 
 /// What a run checked and found.
@@ -69,6 +72,7 @@ impl Report {
 #[derive(Debug)]
 struct Check {
     source: String,
+    component: Option<&'static str>,
     shape: Option<NamedOrBlankNode>,
     path: Option<NamedNode>,
     message: String,
@@ -95,6 +99,7 @@ pub fn check(dataset: &Dataset) -> Result<Report> {
                 message: check.message.clone(),
                 source: check.source.clone(),
                 shape: check.shape.clone(),
+                component: check.component,
             };
             if seen.insert(violation.clone()) {
                 report.violations.push(violation);
@@ -157,6 +162,7 @@ fn undeclared_terms(dataset: &Dataset, settings: &Settings) -> Result<Vec<Violat
             message: "uses an ff: term the ontology does not declare".to_owned(),
             source: "ontology".to_owned(),
             shape: None,
+            component: None,
         });
     }
     Ok(violations)

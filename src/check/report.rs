@@ -52,52 +52,45 @@ fn shown_value(term: &Term, prefixes: &PrefixMap) -> String {
 }
 
 /// The report as a SHACL validation report graph (sh:ValidationReport).
-pub fn report_graph(report: &Report) -> Graph {
-    use oxigraph::model::{BlankNode, Literal, Triple};
-    let mut graph = Graph::new();
-    let root = BlankNode::default();
-    graph.insert(&Triple::new(
-        root.clone(),
-        rdf::TYPE,
-        sh("ValidationReport"),
-    ));
-    graph.insert(&Triple::new(
+pub fn report_graph(report: &Report) -> Vec<oxigraph::model::Triple> {
+    use oxigraph::model::{BlankNode, Literal, NamedNode, Term, Triple};
+    let mut graph = Vec::new();
+    // Labels that stay the same from run to run, so two reports can be compared line by line.
+    let root = BlankNode::new_unchecked("report");
+    graph.push(Triple::new(root.clone(), rdf::TYPE, sh("ValidationReport")));
+    graph.push(Triple::new(
         root.clone(),
         sh("conforms"),
         Literal::from(report.conforms()),
     ));
-    for v in &report.violations {
-        let result = BlankNode::default();
-        graph.insert(&Triple::new(root.clone(), sh("result"), result.clone()));
-        graph.insert(&Triple::new(
-            result.clone(),
-            rdf::TYPE,
-            sh("ValidationResult"),
-        ));
-        graph.insert(&Triple::new(
-            result.clone(),
-            sh("resultSeverity"),
-            sh("Violation"),
-        ));
-        graph.insert(&Triple::new(
-            result.clone(),
-            sh("focusNode"),
-            v.focus.clone(),
-        ));
+    let mut results = Vec::new();
+    for (number, v) in report.violations.iter().enumerate() {
+        let result = BlankNode::new_unchecked(format!("result{}", number + 1));
+        graph.push(Triple::new(root.clone(), sh("result"), result.clone()));
+        let mut say = |predicate: NamedNode, object: Term| {
+            results.push(Triple::new(result.clone(), predicate, object));
+        };
+        say(rdf::TYPE.into(), sh("ValidationResult").into());
+        say(sh("resultSeverity"), sh("Violation").into());
+        say(sh("focusNode"), v.focus.clone());
         if let Some(path) = &v.path {
-            graph.insert(&Triple::new(result.clone(), sh("resultPath"), path.clone()));
+            say(sh("resultPath"), path.clone().into());
         }
         if let Some(value) = &v.value {
-            graph.insert(&Triple::new(result.clone(), sh("value"), value.clone()));
+            say(sh("value"), value.clone());
         }
-        graph.insert(&Triple::new(
-            result.clone(),
+        say(
             sh("resultMessage"),
-            Literal::new_simple_literal(&v.message),
-        ));
+            Literal::new_simple_literal(&v.message).into(),
+        );
+        if let Some(component) = v.component {
+            say(sh("sourceConstraintComponent"), sh(component).into());
+        }
         if let Some(shape) = &v.shape {
-            graph.insert(&Triple::new(result, sh("sourceShape"), shape.clone()));
+            say(sh("sourceShape"), shape.clone().into());
         }
     }
+    // The report's own triples first, then each result's.
+    graph.extend(results);
     graph
 }

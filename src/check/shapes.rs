@@ -133,6 +133,7 @@ pub(super) fn shape_checks(graph: &Graph) -> Result<Vec<Check>> {
         if let Some(kind) = object(graph, &shape, &sh("nodeKind")) {
             checks.push(Check {
                 source: shape_name.clone(),
+                component: Some("NodeKindConstraintComponent"),
                 shape: Some(shape.clone()),
                 path: None,
                 message: format!("must be {}", node_kind_words(kind)?),
@@ -159,6 +160,7 @@ pub(super) fn shape_checks(graph: &Graph) -> Result<Vec<Check>> {
             };
             checks.push(Check {
                 source: shape_name.clone(),
+                component: Some("SPARQLConstraintComponent"),
                 shape: Some(shape.clone()),
                 path: None,
                 message: message(graph, node).unwrap_or_else(|| "SPARQL constraint".to_owned()),
@@ -203,9 +205,10 @@ pub(super) fn property_checks(
     let short = name(path.clone());
     let custom = message(graph, property);
     let mut checks = Vec::new();
-    let mut add = |default: String, query: String| {
+    let mut add = |component: &'static str, default: String, query: String| {
         checks.push(Check {
             source: shape_name.to_owned(),
+            component: Some(component),
             shape: Some(shape.clone()),
             path: Some(path.clone()),
             message: custom.clone().unwrap_or(default),
@@ -216,6 +219,7 @@ pub(super) fn property_checks(
     if let Some(min) = object(graph, property, &sh("minCount")) {
         let min = integer(min)?;
         add(
+            "MinCountConstraintComponent",
             format!("needs at least {min} value(s) of {short}"),
             format!(
                 "SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?v }} }} \
@@ -226,6 +230,7 @@ pub(super) fn property_checks(
     if let Some(max) = object(graph, property, &sh("maxCount")) {
         let max = integer(max)?;
         add(
+            "MaxCountConstraintComponent",
             format!("allows at most {max} value(s) of {short}"),
             format!(
                 "SELECT ?this WHERE {{ {values} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {max})"
@@ -234,6 +239,7 @@ pub(super) fn property_checks(
     }
     if let Some(TermRef::NamedNode(datatype)) = object(graph, property, &sh("datatype")) {
         add(
+            "DatatypeConstraintComponent",
             format!(
                 "values of {short} must have datatype {}",
                 name(datatype.into_owned())
@@ -246,6 +252,7 @@ pub(super) fn property_checks(
     }
     if let Some(TermRef::NamedNode(class)) = object(graph, property, &sh("class")) {
         add(
+            "ClassConstraintComponent",
             format!(
                 "values of {short} must be instances of {}",
                 name(class.into_owned())
@@ -258,6 +265,7 @@ pub(super) fn property_checks(
     }
     if let Some(kind) = object(graph, property, &sh("nodeKind")) {
         add(
+            "NodeKindConstraintComponent",
             format!("values of {short} must be {}", node_kind_words(kind)?),
             format!(
                 "SELECT ?this ?value WHERE {{ {values} FILTER(!({})) }}",
@@ -268,6 +276,7 @@ pub(super) fn property_checks(
     if let Some(head) = object(graph, property, &sh("in")) {
         let members: Vec<String> = list(graph, head)?.iter().map(|t| t.to_string()).collect();
         add(
+            "InConstraintComponent",
             format!("values of {short} must be one of {}", members.join(", ")),
             format!(
                 "SELECT ?this ?value WHERE {{ {values} FILTER(?value NOT IN ({})) }}",
@@ -278,6 +287,7 @@ pub(super) fn property_checks(
     if let Some(TermRef::Literal(pattern)) = object(graph, property, &sh("pattern")) {
         let quoted = oxigraph::model::Literal::new_simple_literal(pattern.value()).to_string();
         add(
+            "PatternConstraintComponent",
             format!("values of {short} must match {}", pattern.value()),
             format!(
                 "SELECT ?this ?value WHERE {{ {values} FILTER(!REGEX(STR(?value), {quoted})) }}"
@@ -286,6 +296,7 @@ pub(super) fn property_checks(
     }
     if let Some(value) = object(graph, property, &sh("hasValue")) {
         add(
+            "HasValueConstraintComponent",
             format!("needs the value {value} for {short}"),
             format!("SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {p} {value} }} }}"),
         );
@@ -307,6 +318,7 @@ pub(super) fn property_checks(
         let tests: Vec<&str> = alternatives.iter().map(|(t, _)| t.as_str()).collect();
         let words: Vec<&str> = alternatives.iter().map(|(_, w)| w.as_str()).collect();
         add(
+            "OrConstraintComponent",
             format!("values of {short} must be one of {}", words.join(", ")),
             format!(
                 "SELECT ?this ?value WHERE {{ {values} FILTER(!({})) }}",
@@ -360,6 +372,7 @@ pub(super) fn node_kind_words(kind: TermRef<'_>) -> Result<&'static str> {
 pub(super) fn ontology_checks() -> Vec<Check> {
     let mut checks = vec![Check {
         source: "ontology".to_owned(),
+        component: None,
         shape: None,
         path: None,
         message: "a value of an ff: datatype property must be a literal of its range \
@@ -377,6 +390,7 @@ pub(super) fn ontology_checks() -> Vec<Check> {
     }];
     checks.push(Check {
         source: "ontology".to_owned(),
+        component: None,
         shape: None,
         path: None,
         message: "a value of an ff: object property must be an IRI or a blank node".to_owned(),
@@ -402,6 +416,7 @@ pub(super) fn ontology_checks() -> Vec<Check> {
         let d = datatype.as_str();
         checks.push(Check {
             source: "ontology".to_owned(),
+            component: None,
             shape: None,
             path: None,
             message: format!("an ill-formed {} literal", name(datatype.into_owned())),
