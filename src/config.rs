@@ -200,6 +200,8 @@ pub struct ReplConfig {
     pub formats: Formats,
     /// `--keep-going`: a script goes on after a failing statement.
     pub keep_going: bool,
+    /// `--color`.
+    pub color: crate::output::Color,
 }
 
 impl Config {
@@ -370,6 +372,7 @@ fn repl(cmd: &cli::ReplCmd) -> Result<ReplConfig> {
         },
         formats: Formats::kind_of(cmd.format),
         keep_going: cmd.keep_going,
+        color: cmd.color.into(),
     })
 }
 

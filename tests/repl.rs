@@ -521,3 +521,41 @@ fn schema_lists_the_graphs_own_terms_first() {
         );
     }
 }
+
+/// `--color always` colours the prompt and the statement being typed even where NO_COLOR is
+/// set; `--color never` (and NO_COLOR with the default, auto) leaves every escape out.
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    let escapes = |flag: Option<&str>| -> bool {
+        let home = tempfile::tempdir().unwrap();
+        let mut command = std::process::Command::new("sh");
+        command
+            .arg("-c")
+            .arg("stty rows 50 cols 120 && exec \"$0\" \"$@\"")
+            .arg(assert_cmd::cargo::cargo_bin!("ffkg"))
+            .arg("repl")
+            .args(flag.map(|f| vec!["--color", f]).unwrap_or_default())
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1");
+        let mut session = rexpect::session::spawn_with_options(
+            command,
+            rexpect::session::Options::new().timeout_ms(Some(30_000)),
+        )
+        .expect("starts");
+        session.exp_string("ffkg>").expect("a prompt");
+        session.send("SELECT ?x").unwrap();
+        session.flush().unwrap();
+        // Wait for the echo of the typed text (coloured or not), then leave.
+        let typed = session.exp_string("?x").expect("echoed");
+        session.send_control('c').unwrap();
+        session.exp_string("ffkg>").expect("a new prompt");
+        session.send_control('d').unwrap();
+        session.exp_eof().expect("leaves");
+        typed.contains("\u{1b}[1;34m")
+    };
+    assert!(escapes(Some("always")), "always colours");
+    assert!(!escapes(Some("never")), "never colours");
+    assert!(!escapes(None), "NO_COLOR is honoured by default");
+}

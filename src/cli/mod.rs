@@ -141,6 +141,30 @@ pub struct ReplCmd {
     /// stopping at it (psql's ON_ERROR_STOP off); the exit code is still the first failure's.
     #[arg(long = "keep-going")]
     pub keep_going: bool,
+    /// Colours in the prompt and the statement being typed: auto (on a terminal, unless
+    /// NO_COLOR is set), always or never.
+    #[arg(long = "color", value_name = "WHEN", default_value = "auto")]
+    pub color: ColorArg,
+}
+
+/// `--color`'s values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorArg> for crate::output::Color {
+    fn from(arg: ColorArg) -> Self {
+        match arg {
+            ColorArg::Auto => Self::Auto,
+            ColorArg::Always => Self::Always,
+            ColorArg::Never => Self::Never,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -70,7 +70,7 @@ pub fn run(config: ReplConfig) -> anyhow::Result<ExitStatus> {
             "End a statement with ; (Alt-Enter runs it as it is). TAB completes, .help lists \
              the commands, Ctrl-D leaves."
         );
-        Ok(interactive_loop(session)?)
+        Ok(interactive_loop(session, config.color)?)
     } else {
         let mut text = String::new();
         io::stdin()
@@ -86,19 +86,18 @@ fn history_path() -> Option<PathBuf> {
 }
 
 /// The prompt loop.
-fn interactive_loop(mut session: Session) -> Result<ExitStatus> {
+fn interactive_loop(mut session: Session, color: crate::output::Color) -> Result<ExitStatus> {
     // Ctrl-C while a statement runs stops it, not ffkg; while typing, rustyline reads it as a key.
     signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&session.interrupt))
         .map_err(|e| Error::io("<signals>", e))?;
-    let color =
-        io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = color.colors(io::stdout().is_terminal());
     let config = Config::builder()
         .auto_add_history(false)
         .history_ignore_space(true)
         .completion_type(CompletionType::List)
         .completion_show_all_if_ambiguous(true)
         // The helper draws the continuation prompt even without colors; it adds colors itself
-        // only when NO_COLOR is unset and stdout is a terminal.
+        // only when `--color` (by default: a terminal, and NO_COLOR unset) says so.
         .color_mode(if io::stdout().is_terminal() {
             ColorMode::Forced
         } else {
