@@ -1,13 +1,13 @@
 //! The embedded graph with a user's files on top (queried together without copying) answers
 //! exactly as the same data copied into one store does, at every reasoning level.
 
+mod common;
+
+use common::dataset::{dump, rows};
 use ffkg::data::dataset::Dataset;
 use ffkg::data::graph::DatasetSpec;
 use ffkg::infer::Reasoning;
-use ffkg::output::format::Format;
-use ffkg::sparql::prefixes::PrefixMap;
 use ffkg::sparql::{Settings, Source};
-use oxigraph::sparql::QueryResults;
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> PathBuf {
@@ -29,31 +29,6 @@ fn spec(embedded: bool, level: Reasoning) -> DatasetSpec {
 /// The same dataset, copied into one oxigraph store.
 fn copied(embedded: bool, level: Reasoning) -> Dataset {
     Dataset::from_store(ffkg::data::graph::build(&spec(embedded, level)).expect("builds"))
-}
-
-/// Sorted rows of a SELECT, as N-Triples terms.
-fn rows(dataset: &Dataset, query: &str) -> Vec<String> {
-    let source = Source {
-        origin: "test".into(),
-        text: query.into(),
-    };
-    let prepared = Settings::default()
-        .prepare_query(&source, None)
-        .expect("parses");
-    let QueryResults::Solutions(solutions) = dataset.query(prepared, "test").expect("runs") else {
-        panic!("select");
-    };
-    let mut rows: Vec<String> = solutions
-        .map(|s| {
-            let s = s.expect("evaluates");
-            s.iter()
-                .map(|(v, t)| format!("{v}={t}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    rows.sort();
-    rows
 }
 
 const QUERIES: &[&str] = &[
@@ -99,31 +74,6 @@ fn compare_with_store(embedded: bool, level: Reasoning) {
         );
     }
     // Dumps hold the same quads.
-    let dump = |dataset: &Dataset| {
-        let mut out = Vec::new();
-        dataset
-            .write(
-                Format::Nquads,
-                &PrefixMap::default(),
-                "test",
-                &mut out,
-                true,
-            )
-            .expect("writes");
-        // The user's file is parsed once per dataset, so its blank nodes get new labels.
-        let mut lines: Vec<String> = String::from_utf8(out)
-            .expect("utf-8")
-            .lines()
-            .map(|l| {
-                l.split(' ')
-                    .map(|w| if w.starts_with("_:") { "_:b" } else { w })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
-        lines.sort();
-        lines
-    };
     let (a, b) = (dump(&overlay), dump(&store));
     let first_difference = a.iter().zip(&b).find(|(x, y)| x != y);
     assert!(

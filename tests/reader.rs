@@ -3,14 +3,13 @@
 //! blank node labels used across pieces, directives in the middle, dots in strings, comments,
 //! names and numbers; and an error anywhere is still reported at its line and column.
 
+mod common;
+
 use assert_cmd::Command;
+use common::dataset::{dump, rows};
 use ffkg::data::dataset::Dataset;
 use ffkg::data::graph::DatasetSpec;
 use ffkg::infer::Reasoning;
-use ffkg::output::format::Format;
-use ffkg::sparql::prefixes::PrefixMap;
-use ffkg::sparql::{Settings, Source};
-use oxigraph::sparql::QueryResults;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -89,56 +88,6 @@ fn spec(files: Vec<PathBuf>, named: Vec<PathBuf>, embedded: bool) -> DatasetSpec
         data_format: None,
         reasoning: Reasoning::None,
     }
-}
-
-fn rows(dataset: &Dataset, query: &str) -> Vec<String> {
-    let source = Source {
-        origin: "test".into(),
-        text: query.into(),
-    };
-    let prepared = Settings::default()
-        .prepare_query(&source, None)
-        .expect("parses");
-    let QueryResults::Solutions(solutions) = dataset.query(prepared, "test").expect("runs") else {
-        panic!("select");
-    };
-    let mut rows: Vec<String> = solutions
-        .map(|s| {
-            s.expect("evaluates")
-                .iter()
-                .map(|(v, t)| format!("{v}={t}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    rows.sort();
-    rows
-}
-
-/// Every quad, blank nodes named by what they are linked to (their labels differ per parse).
-fn dump(dataset: &Dataset) -> Vec<String> {
-    let mut out = Vec::new();
-    dataset
-        .write(
-            Format::Nquads,
-            &PrefixMap::default(),
-            "test",
-            &mut out,
-            true,
-        )
-        .expect("writes");
-    let mut lines: Vec<String> = String::from_utf8(out)
-        .expect("utf-8")
-        .lines()
-        .map(|l| {
-            l.split(' ')
-                .map(|w| if w.starts_with("_:") { "_:b" } else { w })
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    lines.sort();
-    lines
 }
 
 /// What each blank node is linked to, node by node: a blank node is one node wherever its label

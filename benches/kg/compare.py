@@ -75,6 +75,21 @@ def fmt(seconds):
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
+def table_rows(lines, data, query, times, rows):
+    """Adds (and prints) a table row per tool: min, median, max, rows, and the ratio of its
+    median to pyoxigraph's."""
+    base = statistics.median(times["pyoxigraph"])
+    for name, values in times.items():
+        median = statistics.median(values)
+        ratio = "1" if name == "pyoxigraph" else f"{median / base:.2f}"
+        line = (
+            f"| {data} | {query} | {name} | {fmt(min(values))} | {fmt(median)} | "
+            f"{fmt(max(values))} | {rows[name]} | {ratio} |"
+        )
+        lines.append(line)
+        print(line, flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
@@ -111,16 +126,8 @@ def main():
             if size <= 100_000:
                 commands["ffkg (with the embedded graph)"] = ffkg + ["--data", str(data), query]
             times, rows = measure(commands, runs)
-            base = statistics.median(times["pyoxigraph"])
-            for name, values in times.items():
-                median = statistics.median(values)
-                ratio = "1" if name == "pyoxigraph" else f"{median / base:.2f}"
-                line = (
-                    f"| {data.name} | {q} | {name} | {fmt(min(values))} | {fmt(median)} | "
-                    f"{fmt(max(values))} | {rows[name] - 1} | {ratio} |"
-                )
-                lines.append(line)
-                print(line, flush=True)
+            # (The count of lines includes TSV's header.)
+            table_rows(lines, data.name, q, times, {k: v - 1 for k, v in rows.items()})
             # (With the embedded graph, its own figures join the answer: more rows is right.)
             if rows["pyoxigraph"] != rows["ffkg --no-embedded"]:
                 print(f"warning: the tools printed different row counts for {q}: {rows}")

@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -135,16 +134,7 @@ def main():
                 theirs = json.loads(peer.stdout.readline())
                 times = {"pyoxigraph": theirs["times"], "ffkg serve --index": [t for t, _ in ours]}
                 rows = {"pyoxigraph": theirs["rows"], "ffkg serve --index": ours[-1][1]}
-                base = statistics.median(times["pyoxigraph"])
-                for name, values in times.items():
-                    median = statistics.median(values)
-                    ratio = "1" if name == "pyoxigraph" else f"{median / base:.2f}"
-                    line = (
-                        f"| {data.name} | {q} | {name} | {compare.fmt(min(values))} | "
-                        f"{compare.fmt(median)} | {compare.fmt(max(values))} | {rows[name]} | {ratio} |"
-                    )
-                    lines.append(line)
-                    print(line, flush=True)
+                compare.table_rows(lines, data.name, q, times, rows)
                 if rows["pyoxigraph"] != rows["ffkg serve --index"]:
                     print(f"warning: the tools gave different row counts for {q}: {rows}")
         finally:

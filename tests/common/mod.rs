@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod dataset;
 pub mod library;
 pub mod pty;
 pub mod serve;
