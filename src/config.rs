@@ -202,6 +202,8 @@ pub struct ReplConfig {
     pub keep_going: bool,
     /// `--color`.
     pub color: crate::output::Color,
+    /// `--format` was given (it wins over the settings file's).
+    pub format_given: bool,
 }
 
 impl Config {
@@ -373,6 +375,7 @@ fn repl(cmd: &cli::ReplCmd) -> Result<ReplConfig> {
         formats: Formats::kind_of(cmd.format),
         keep_going: cmd.keep_going,
         color: cmd.color.into(),
+        format_given: cmd.format.is_some(),
     })
 }
 

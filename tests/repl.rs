@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::pty::{ctrl_c, expect, quit, repl, typing};
+use common::pty::{ctrl_c, expect, quit, repl, repl_at, typing};
 use common::{arg, ffkg};
 use std::time::Duration;
 
@@ -558,4 +558,54 @@ fn color_follows_the_flag_and_no_color() {
     assert!(escapes(Some("always")), "always colours");
     assert!(!escapes(Some("never")), "never colours");
     assert!(!escapes(None), "NO_COLOR is honoured by default");
+}
+
+/// Settings kept in `~/.config/ffkg/repl.toml` (prefixes, format, limit, timing) apply when an
+/// interactive session starts, as their dot-commands would; `--format` on the command line wins;
+/// a mistake in the file is said with its line and column, and the REPL starts without it.
+#[test]
+fn settings_kept_in_the_config_directory_apply_at_start() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".config/ffkg");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("repl.toml"),
+        "format = \"csv\"\nlimit = 1\ntiming = true\n[prefixes]\nex = \"http://example.org/\"\n",
+    )
+    .unwrap();
+    let mut session = repl(home.path(), &[]);
+    typing(&mut session, ".prefixes\r");
+    expect(&mut session, "<http://example.org/>");
+    typing(&mut session, ".format\r");
+    expect(&mut session, "solutions: csv");
+    typing(&mut session, ".limit\r");
+    expect(&mut session, "tables show at most 1 rows");
+    typing(&mut session, ".timing\r");
+    expect(&mut session, "timing is on");
+    quit(session);
+
+    let mut session = repl(home.path(), &["repl", "--format", "json"]);
+    typing(&mut session, ".format\r");
+    expect(&mut session, "solutions: json");
+    quit(session);
+
+    std::fs::write(dir.join("repl.toml"), "limit = 3\nformt = \"csv\"\n").unwrap();
+    let out = ffkg_in_pty_banner(home.path());
+    assert!(
+        out.contains("repl.toml:2:1: unknown field `formt`"),
+        "{out}"
+    );
+    let mut session = repl(home.path(), &[]);
+    typing(&mut session, ".limit\r");
+    // The bad file is left out whole: the default limit, not its 3.
+    expect(&mut session, "tables show at most 100 rows");
+    quit(session);
+}
+
+/// The banner and warnings an interactive session prints before its first prompt.
+fn ffkg_in_pty_banner(home: &std::path::Path) -> String {
+    let mut session = repl_at(home, &[], "");
+    let before = expect(&mut session, "ffkg> ");
+    quit(session);
+    before
 }

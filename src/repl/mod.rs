@@ -16,6 +16,7 @@ mod commands;
 mod complete;
 mod helper;
 mod highlight;
+mod saved;
 mod session;
 
 use crate::config::ReplConfig;
@@ -48,6 +49,8 @@ pub fn run(config: ReplConfig) -> anyhow::Result<ExitStatus> {
         session.place = Some(endpoint.short_name());
     }
     if interactive {
+        let saved =
+            saved::path().filter(|path| saved::apply(&mut session, path, config.format_given));
         let source = match &choice {
             Connection::Local(DatasetChoice::Persistent(dir)) => {
                 format!("the store in {}", dir.display())
@@ -70,6 +73,9 @@ pub fn run(config: ReplConfig) -> anyhow::Result<ExitStatus> {
             "End a statement with ; (Alt-Enter runs it as it is). TAB completes, .help lists \
              the commands, Ctrl-D leaves."
         );
+        if let Some(path) = saved {
+            eprintln!("Settings from {}.", path.display());
+        }
         Ok(interactive_loop(session, config.color)?)
     } else {
         let mut text = String::new();
