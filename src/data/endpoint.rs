@@ -444,9 +444,10 @@ mod tests {
         let readme = include_str!("../../README.md");
         let example = readme
             .split("```toml\n")
-            .nth(1)
-            .and_then(|rest| rest.split("```").next())
-            .expect("a toml block in the README");
+            .skip(1)
+            .filter_map(|rest| rest.split("```").next())
+            .find(|block| block.contains("[virtuoso]"))
+            .expect("the endpoints.toml block in the README");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("endpoints.toml");
         std::fs::write(&path, example).unwrap();

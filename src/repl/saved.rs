@@ -111,3 +111,23 @@ fn located(text: &str, error: &toml::de::Error) -> String {
         .unwrap_or_default();
     format!("{place}: {}", error.message())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Saved;
+
+    #[test]
+    fn the_readme_example_is_a_settings_file() {
+        let readme = include_str!("../../README.md");
+        let example = readme
+            .split("```toml\n")
+            .skip(1)
+            .filter_map(|rest| rest.split("```").next())
+            .find(|block| block.contains("[prefixes]"))
+            .expect("the repl.toml block in the README");
+        let saved: Saved = toml::from_str(example).expect("parses");
+        assert_eq!(saved.format.as_deref(), Some("csv"));
+        assert_eq!(saved.timing, Some(true));
+        assert!(saved.prefixes.contains_key("ex"));
+    }
+}
