@@ -48,6 +48,15 @@ impl Interned {
         self.quads.push([s, p, o, g]);
     }
 
+    /// The number of quads.
+    pub fn len(&self) -> usize {
+        self.quads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.quads.is_empty()
+    }
+
     pub fn push_triple(&mut self, triple: Triple) {
         let s = self.intern(triple.subject.into());
         let p = self.intern(triple.predicate.into());

@@ -231,7 +231,9 @@ fn windows(
                                 pieces_for(run.len(), threads),
                                 |from| split::cut_boundary(&scan.cuts, from),
                             );
-                            parse_all(&buffer, runs, |piece| turtle_piece(piece, &parser))
+                            parse_all(&buffer, runs, |piece| {
+                                turtle_piece(piece, &parser, &prefixes)
+                            })
                         }),
                     };
                     if !emit_all(emit, parsed) {
@@ -244,10 +246,12 @@ fn windows(
         if at_end {
             return Ok(());
         }
-        if end == 0 {
+        window = if end == 0 {
             // A statement longer than the window: read more of it.
-            window = window.saturating_mul(2);
-        }
+            window.saturating_mul(2)
+        } else {
+            WINDOW
+        };
         buffer.drain(..end);
     }
 }
@@ -302,22 +306,38 @@ fn lines_piece(bytes: &[u8], quads: bool) -> Option<Interned> {
     Some(piece)
 }
 
-fn turtle_piece(bytes: &[u8], parser: &TurtleParser) -> Option<Interned> {
+fn turtle_piece(bytes: &[u8], parser: &TurtleParser, given: &Prefixes) -> Option<Interned> {
     let mut piece = Interned::default();
-    for triple in parser.clone().for_slice(bytes) {
+    let mut triples = parser.clone().for_slice(bytes);
+    for triple in &mut triples {
         piece.push_triple(triple.ok()?);
     }
-    Some(piece)
+    // A directive inside a piece (one the scan did not see as one) would leave the pieces after
+    // it with the wrong prefixes: the file is read again in one pass instead.
+    let now = Prefixes::of(triples.base_iri(), triples.prefixes());
+    (now == *given).then_some(piece)
 }
 
 /// The base IRI and prefixes in force at a point of a Turtle file.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 struct Prefixes {
     base: Option<String>,
+    /// Sorted by name.
     declared: Vec<(String, String)>,
 }
 
 impl Prefixes {
+    fn of<'a>(base: Option<&str>, declared: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut declared: Vec<(String, String)> = declared
+            .map(|(name, iri)| (name.to_owned(), iri.to_owned()))
+            .collect();
+        declared.sort();
+        Self {
+            base: base.map(str::to_owned),
+            declared,
+        }
+    }
+
     fn parser(&self) -> Option<TurtleParser> {
         let mut parser = TurtleParser::new();
         if let Some(base) = &self.base {
@@ -339,11 +359,31 @@ impl Prefixes {
         if parser.next().is_some() {
             return false;
         }
-        self.base = parser.base_iri().map(str::to_owned);
-        self.declared = parser
-            .prefixes()
-            .map(|(name, iri)| (name.to_owned(), iri.to_owned()))
-            .collect();
+        *self = Self::of(parser.base_iri(), parser.prefixes());
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Prefixes, turtle_piece};
+
+    /// A piece that holds a directive (one the scan missed) is refused, so the file is read
+    /// again in one pass rather than later pieces getting stale prefixes.
+    #[test]
+    fn a_piece_that_changes_the_prefixes_is_refused() {
+        let given = Prefixes {
+            base: Some("http://example.org/".to_owned()),
+            declared: Vec::new(),
+        };
+        let parser = given.parser().unwrap();
+        let plain = turtle_piece(b"<s> <p> <o> .\n<s> <p> <q> .\n", &parser, &given);
+        assert_eq!(plain.map(|p| p.len()), Some(2));
+        for directive in [
+            &b"<s> <p> <o> .\n@prefix ex: <http://e/> .\nex:s <p> <o> .\n"[..],
+            b"<s> <p> <o> .\n@base <http://other.example/> .\n<s> <p> <o> .\n",
+        ] {
+            assert!(turtle_piece(directive, &parser, &given).is_none());
+        }
     }
 }

@@ -65,11 +65,12 @@ pub fn turtle(bytes: &[u8], step: usize) -> Scan {
     scan
 }
 
-/// The end of the line-based window: after its last line break (0 when it has none).
+/// The end of the line-based window: after its last line break, `\n` or `\r` (0 when it has
+/// none).
 pub fn lines_end(bytes: &[u8]) -> usize {
     bytes
         .iter()
-        .rposition(|&b| b == b'\n')
+        .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |last| last + 1)
 }
 
@@ -102,12 +103,21 @@ pub fn pieces(
 
 /// The first line start at or after `from`, for [`pieces`] on a line-based window.
 pub fn line_boundary(bytes: &[u8], from: usize) -> Option<usize> {
-    memchr(b'\n', bytes, from).map(|i| i + 1)
+    line_end(bytes, from).map(|i| i + 1)
 }
 
 /// The first of `cuts` (sorted) at or after `from`, for [`pieces`] on a Turtle window.
 pub fn cut_boundary(cuts: &[usize], from: usize) -> Option<usize> {
     cuts.get(cuts.partition_point(|&c| c < from)).copied()
+}
+
+/// The first line break (`\n` or a lone `\r`, both end a comment) at or after `from`.
+fn line_end(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map(|i| from + i)
 }
 
 fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
@@ -123,7 +133,7 @@ fn skip_space_and_comments(bytes: &[u8], mut i: usize) -> usize {
         if b.is_ascii_whitespace() {
             i += 1;
         } else if b == b'#' {
-            match memchr(b'\n', bytes, i) {
+            match line_end(bytes, i) {
                 Some(newline) => i = newline + 1,
                 None => return bytes.len(),
             }
@@ -134,12 +144,12 @@ fn skip_space_and_comments(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// `PREFIX` or `BASE` (any case) and a space: a SPARQL-style directive.
+/// `PREFIX` or `BASE` (any case) and a space, a comment or an IRI: a SPARQL-style directive.
 fn sparql_directive(bytes: &[u8]) -> bool {
     ["prefix", "base"].iter().any(|word| {
         bytes.len() > word.len()
             && bytes[..word.len()].eq_ignore_ascii_case(word.as_bytes())
-            && bytes[word.len()].is_ascii_whitespace()
+            && (bytes[word.len()].is_ascii_whitespace() || b"<#".contains(&bytes[word.len()]))
     })
 }
 
@@ -150,7 +160,7 @@ fn terminator(bytes: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 0usize;
     while i < bytes.len() {
         match bytes[i] {
-            b'#' => i = memchr(b'\n', bytes, i)?,
+            b'#' => i = line_end(bytes, i)?,
             b'<' => i = memchr(b'>', bytes, i)?,
             quote @ (b'"' | b'\'') => i = string_end(bytes, i, quote)?,
             // An escape in a local name (`ex:a\.b`, `ex:a\#b`).
@@ -158,8 +168,11 @@ fn terminator(bytes: &[u8], mut i: usize) -> Option<usize> {
             b'[' | b'(' => depth += 1,
             b']' | b')' => depth = depth.saturating_sub(1),
             b'.' if depth == 0 => {
+                // What cannot go on a name or a number after a dot ends the statement
+                // (oxttl ends one at any dot not followed by a digit; a name may go on with
+                // letters, digits, `_`, `-`, `:`, `%`, `\` and more dots).
                 let next = *bytes.get(i + 1)?;
-                if next.is_ascii_whitespace() {
+                if next.is_ascii_whitespace() || b"#<@[(\"'".contains(&next) {
                     return Some(i + 1);
                 }
             }
@@ -185,12 +198,8 @@ fn string_end(bytes: &[u8], i: usize, quote: u8) -> Option<usize> {
                     return Some(j);
                 }
                 if bytes.get(j + 1) == Some(&quote) && bytes.get(j + 2) == Some(&quote) {
-                    // A long string may end in more quotes than three: `"""a""""`.
-                    let mut end = j + 2;
-                    while bytes.get(end + 1) == Some(&quote) {
-                        end += 1;
-                    }
-                    return Some(end);
+                    // The first three quotes close it, as the grammar (and oxttl) has it.
+                    return Some(j + 2);
                 }
             }
             _ => {}
@@ -234,7 +243,7 @@ mod tests {
 
     #[test]
     fn directives_are_segments_of_their_own() {
-        let text = "@prefix a: <x> .\nPREFIX b: <y>\n<s> <p> <o> .\n<s> <p> <o> .\nbase <z>\n<s> <p> \"\"\"long\n\"\"\"\"\" .\n";
+        let text = "@prefix a: <x> .\nPREFIX b: <y>\n<s> <p> <o> .\n<s> <p> <o> .\nbase <z>\n<s> <p> \"\"\"long\n\"\"x\"\"\" .\n";
         let scan = turtle(text.as_bytes(), 1);
         let kinds: Vec<_> = scan
             .segments
@@ -251,10 +260,41 @@ mod tests {
                 ("directive", "PREFIX b: <y>"),
                 ("statements", "<s> <p> <o> .\n<s> <p> <o> ."),
                 ("directive", "base <z>"),
-                ("statements", "<s> <p> \"\"\"long\n\"\"\"\"\" ."),
+                ("statements", "<s> <p> \"\"\"long\n\"\"x\"\"\" ."),
             ]
         );
         assert_eq!(scan.end, text.len() - 1);
+    }
+
+    #[test]
+    fn a_dot_ends_a_statement_before_what_no_name_goes_on_with() {
+        // `.#`, `.<`, `.@`: ends; `BASE<…>` is a directive; a lone `\r` ends a comment; a long
+        // string closes at its first three quotes.
+        let text = "<s> <p> <o> .# note\n<s> <p> <o> .<s> <p> <o> .\nBASE<http://b/>\n\
+                    # c\r@prefix ex: <http://e/> .\n<s> <p> ( \"\"\"a\"\"\"\"b\" ) .\n";
+        let scan = turtle(text.as_bytes(), 1);
+        let kinds: Vec<_> = scan
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Statements(r) => ("statements", text[r.clone()].trim()),
+                Segment::Directive(r) => ("directive", text[r.clone()].trim()),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (
+                    "statements",
+                    "<s> <p> <o> .# note\n<s> <p> <o> .<s> <p> <o> ."
+                ),
+                ("directive", "BASE<http://b/>"),
+                ("directive", "# c\r@prefix ex: <http://e/> ."),
+                ("statements", "<s> <p> ( \"\"\"a\"\"\"\"b\" ) ."),
+            ]
+        );
+        assert_eq!(scan.cuts.len(), 4, "{:?}", scan.cuts);
+        assert_eq!(lines_end(b"<s> <p> <o> .\r<s>"), 14);
     }
 
     #[test]
