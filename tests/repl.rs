@@ -609,3 +609,43 @@ fn ffkg_in_pty_banner(home: &std::path::Path) -> String {
     quit(session);
     before
 }
+
+/// On a terminal, each of several tables is headed by its query's name; one query alone is not.
+#[test]
+fn several_tables_on_a_terminal_are_headed_by_their_names() {
+    let screen = |args: &[&str]| -> String {
+        let mut command = std::process::Command::new("sh");
+        command
+            .arg("-c")
+            .arg("stty rows 50 cols 160 && exec \"$0\" \"$@\"")
+            .arg(assert_cmd::cargo::cargo_bin!("ffkg"))
+            .arg("query")
+            .args(args)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1");
+        let mut session = rexpect::session::spawn_with_options(
+            command,
+            rexpect::session::Options::new()
+                .timeout_ms(Some(30_000))
+                .strip_ansi_escape_codes(true),
+        )
+        .expect("starts");
+        let bytes: Vec<u8> = session
+            .exp_eof()
+            .expect("ends")
+            .chars()
+            .map(|c| c as u8)
+            .collect();
+        String::from_utf8_lossy(&bytes).replace('\r', "")
+    };
+    let both = screen(&["top-countries", "citations"]);
+    let first = both
+        .find("top-countries\n┌")
+        .expect("a title over the first table");
+    let second = both
+        .find("citations\n┌")
+        .expect("a title over the second table");
+    assert!(first < second, "{both}");
+    let alone = screen(&["top-countries"]);
+    assert!(!alone.contains("top-countries\n┌"), "{alone}");
+}

@@ -114,8 +114,19 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
         if index > 0 && terminal {
             println!();
         }
+        // On a terminal, each of several tables is headed by its query's name.
+        let titled = (terminal && batch).then(|| OutputOptions {
+            title: Some(job.name.clone()),
+            ..options.clone()
+        });
         let started = Instant::now();
-        let result = run_one(&dataset, &config, &options, job, target);
+        let result = run_one(
+            &dataset,
+            &config,
+            titled.as_ref().unwrap_or(&options),
+            job,
+            target,
+        );
         totals.ran += 1;
         totals.time += started.elapsed();
         match result {
