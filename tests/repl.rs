@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::pty::{ctrl_c, expect, quit, repl, repl_at, typing};
+use common::pty::{ctrl_c, expect, quit, repl, repl_at, screen, typing};
 use common::{arg, ffkg};
 use std::time::Duration;
 
@@ -432,41 +432,12 @@ fn keep_going_runs_the_rest_of_a_script_after_a_failure() {
 #[test]
 fn tables_fit_columns_when_the_terminal_reports_no_size() {
     let table_lines = |columns: Option<&str>| -> Vec<String> {
-        let mut command = std::process::Command::new("sh");
-        command
-            .arg("-c")
-            .arg("stty rows 0 cols 0 && exec \"$0\" \"$@\"")
-            .arg(assert_cmd::cargo::cargo_bin!("ffkg"))
-            .args([
-                "query",
-                "-e",
-                "SELECT ?report ?label WHERE { ?report a ff:Report ; rdfs:label ?label } \
-                 ORDER BY ?report",
-            ])
-            .env("TERM", "xterm")
-            .env("NO_COLOR", "1")
-            .env_remove("COLUMNS");
-        if let Some(columns) = columns {
-            command.env("COLUMNS", columns);
-        }
-        let mut session = rexpect::session::spawn_with_options(
-            command,
-            rexpect::session::Options::new()
-                .timeout_ms(Some(30_000))
-                .strip_ansi_escape_codes(true),
-        )
-        .expect("starts");
-        // rexpect reads the terminal byte by byte as characters: back to UTF-8.
-        let bytes: Vec<u8> = session
-            .exp_eof()
-            .expect("ends")
-            .chars()
-            .map(|c| c as u8)
-            .collect();
-        String::from_utf8_lossy(&bytes)
+        let query = "SELECT ?report ?label WHERE { ?report a ff:Report ; rdfs:label ?label } \
+                     ORDER BY ?report";
+        screen("rows 0 cols 0", columns, &["query", "-e", query])
             .lines()
-            .map(|l| l.trim_end_matches('\r').to_owned())
             .filter(|l| l.starts_with(['┌', '│', '├', '└', '╞', '+', '|']))
+            .map(str::to_owned)
             .collect()
     };
     let fitted = table_lines(Some("48"));
@@ -613,30 +584,10 @@ fn ffkg_in_pty_banner(home: &std::path::Path) -> String {
 /// On a terminal, each of several tables is headed by its query's name; one query alone is not.
 #[test]
 fn several_tables_on_a_terminal_are_headed_by_their_names() {
-    let screen = |args: &[&str]| -> String {
-        let mut command = std::process::Command::new("sh");
-        command
-            .arg("-c")
-            .arg("stty rows 50 cols 160 && exec \"$0\" \"$@\"")
-            .arg(assert_cmd::cargo::cargo_bin!("ffkg"))
-            .arg("query")
-            .args(args)
-            .env("TERM", "xterm")
-            .env("NO_COLOR", "1");
-        let mut session = rexpect::session::spawn_with_options(
-            command,
-            rexpect::session::Options::new()
-                .timeout_ms(Some(30_000))
-                .strip_ansi_escape_codes(true),
-        )
-        .expect("starts");
-        let bytes: Vec<u8> = session
-            .exp_eof()
-            .expect("ends")
-            .chars()
-            .map(|c| c as u8)
-            .collect();
-        String::from_utf8_lossy(&bytes).replace('\r', "")
+    let screen = |args: &[&str]| {
+        let mut all = vec!["query"];
+        all.extend(args);
+        screen("rows 50 cols 160", None, &all)
     };
     let both = screen(&["top-countries", "citations"]);
     let first = both

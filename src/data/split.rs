@@ -213,6 +213,17 @@ fn string_end(bytes: &[u8], i: usize, quote: u8) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Each segment as its kind and its text, trimmed.
+    fn kinds<'a>(text: &'a str, scan: &Scan) -> Vec<(&'static str, &'a str)> {
+        scan.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Statements(r) => ("statements", text[r.clone()].trim()),
+                Segment::Directive(r) => ("directive", text[r.clone()].trim()),
+            })
+            .collect()
+    }
+
     fn statements(text: &str) -> Vec<&str> {
         let scan = turtle(text.as_bytes(), 1);
         scan.cuts
@@ -245,14 +256,7 @@ mod tests {
     fn directives_are_segments_of_their_own() {
         let text = "@prefix a: <x> .\nPREFIX b: <y>\n<s> <p> <o> .\n<s> <p> <o> .\nbase <z>\n<s> <p> \"\"\"long\n\"\"x\"\"\" .\n";
         let scan = turtle(text.as_bytes(), 1);
-        let kinds: Vec<_> = scan
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Statements(r) => ("statements", text[r.clone()].trim()),
-                Segment::Directive(r) => ("directive", text[r.clone()].trim()),
-            })
-            .collect();
+        let kinds = kinds(text, &scan);
         assert_eq!(
             kinds,
             [
@@ -273,14 +277,7 @@ mod tests {
         let text = "<s> <p> <o> .# note\n<s> <p> <o> .<s> <p> <o> .\nBASE<http://b/>\n\
                     # c\r@prefix ex: <http://e/> .\n<s> <p> ( \"\"\"a\"\"\"\"b\" ) .\n";
         let scan = turtle(text.as_bytes(), 1);
-        let kinds: Vec<_> = scan
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Statements(r) => ("statements", text[r.clone()].trim()),
-                Segment::Directive(r) => ("directive", text[r.clone()].trim()),
-            })
-            .collect();
+        let kinds = kinds(text, &scan);
         assert_eq!(
             kinds,
             [

@@ -103,9 +103,7 @@ fn located(text: &str, error: &toml::de::Error) -> String {
     let place = error
         .span()
         .map(|span| {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let (line, column) = crate::data::endpoint::line_column(text, span.start);
             format!(":{line}:{column}")
         })
         .unwrap_or_default();

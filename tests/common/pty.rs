@@ -87,3 +87,35 @@ pub fn completes_queries_and_describes(p: &mut PtySession, prompt: &str) {
     );
     expect(p, prompt);
 }
+
+/// Runs `ffkg ARGS…` to its end in a pseudo-terminal of `size` (`"rows 0 cols 0"`, say), with
+/// `COLUMNS` set or not, and returns everything it drew, escapes stripped, as UTF-8.
+pub fn screen(size: &str, columns: Option<&str>, args: &[&str]) -> String {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("stty {size} && exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin!("ffkg"))
+        .args(args)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS");
+    if let Some(columns) = columns {
+        command.env("COLUMNS", columns);
+    }
+    let mut session = spawn_with_options(
+        command,
+        Options::new()
+            .timeout_ms(Some(30_000))
+            .strip_ansi_escape_codes(true),
+    )
+    .expect("ffkg starts in a pseudo-terminal");
+    // rexpect reads the terminal byte by byte as characters: back to UTF-8.
+    let bytes: Vec<u8> = session
+        .exp_eof()
+        .expect("ffkg ends")
+        .chars()
+        .map(|c| c as u8)
+        .collect();
+    String::from_utf8_lossy(&bytes).replace('\r', "")
+}
