@@ -338,3 +338,66 @@ fn normalising_undoes_line_end_hyphenation_only() {
     );
     assert_eq!(normalise("well - known", true), "well - known");
 }
+
+#[test]
+fn every_country_links_once_to_wikidata_and_to_geonames() {
+    // Each linked country has one Wikidata entity and one GeoNames feature, no two countries
+    // share one, and only countries carry links out.
+    let links = select(
+        "SELECT ?c ?o WHERE { GRAPH <https://w3id.org/ffkg/graph/links> { ?c skos:exactMatch ?o } }",
+    );
+    let countries = select("SELECT ?c WHERE { ?c a ff:Country }");
+    let mut wikidata: HashMap<String, String> = HashMap::new();
+    let mut geonames: HashMap<String, String> = HashMap::new();
+    for row in &links {
+        let (c, o) = (&row["c"], &row["o"]);
+        assert!(c.starts_with("https://w3id.org/ffkg/id/country/"), "{c}");
+        let site = if let Some(q) = o.strip_prefix("http://www.wikidata.org/entity/Q") {
+            assert!(q.bytes().all(|b| b.is_ascii_digit()), "{o}");
+            &mut wikidata
+        } else if let Some(id) = o.strip_prefix("http://sws.geonames.org/") {
+            let id = id
+                .strip_suffix('/')
+                .expect("a GeoNames RDF IRI ends with /");
+            assert!(id.bytes().all(|b| b.is_ascii_digit()), "{o}");
+            &mut geonames
+        } else {
+            panic!("a link to neither Wikidata nor GeoNames: {o}");
+        };
+        assert!(
+            site.insert(c.clone(), o.clone()).is_none(),
+            "{c} linked twice"
+        );
+    }
+    for site in [&wikidata, &geonames] {
+        let mut targets: Vec<&String> = site.values().collect();
+        targets.sort();
+        targets.dedup();
+        assert_eq!(targets.len(), site.len(), "two countries share a link");
+    }
+    let unlinked: Vec<&str> = countries
+        .iter()
+        .map(|r| r["c"].as_str())
+        .filter(|c| !wikidata.contains_key(*c) || !geonames.contains_key(*c))
+        .collect();
+    // The two the source dataset has no row for.
+    assert_eq!(
+        unlinked.len(),
+        2,
+        "{unlinked:?}: every other country is linked"
+    );
+    assert!(
+        unlinked
+            .iter()
+            .all(|c| c.ends_with("/XKX") || c.ends_with("/SUN"))
+    );
+    // Tunisia, checked by hand against the source row.
+    assert_eq!(
+        wikidata["https://w3id.org/ffkg/id/country/TUN"],
+        "http://www.wikidata.org/entity/Q948"
+    );
+    assert_eq!(
+        geonames["https://w3id.org/ffkg/id/country/TUN"],
+        "http://sws.geonames.org/2464461/"
+    );
+}

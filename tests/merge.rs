@@ -12,7 +12,8 @@ const FF: &str = "https://w3id.org/ffkg/ontology#";
 const COUNTRY: &str = "https://w3id.org/ffkg/id/country/";
 const GRAPH: &str = "https://w3id.org/ffkg/graph/";
 
-/// The dataset after `update`, as N-Quads read back.
+/// The dataset after `update`, as N-Quads read back with the default graph the merge of the
+/// named graphs, as ffkg reads them (the file holds each triple once, in its named graph).
 fn after(update: &str) -> HashSet<Quad> {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out.nq");
@@ -22,10 +23,18 @@ fn after(update: &str) -> HashSet<Quad> {
         .assert()
         .success();
     let bytes = std::fs::read(&out).expect("written");
-    RdfParser::from_format(RdfFormat::NQuads)
+    let quads: Vec<Quad> = RdfParser::from_format(RdfFormat::NQuads)
         .for_slice(&bytes)
         .collect::<Result<_, _>>()
-        .expect("N-Quads")
+        .expect("N-Quads");
+    let merged: Vec<Quad> = quads
+        .iter()
+        .map(|q| Quad {
+            graph_name: GraphName::DefaultGraph,
+            ..q.clone()
+        })
+        .collect();
+    quads.into_iter().chain(merged).collect()
 }
 
 fn before() -> HashSet<Quad> {

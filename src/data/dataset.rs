@@ -13,7 +13,7 @@ use crate::data::prebuilt::Prebuilt;
 use crate::data::store;
 use crate::error::{Error, Result};
 use crate::infer::Reasoning;
-use crate::output::dataset::Wrote;
+use crate::output::dataset::{Quads, Wrote};
 use crate::output::format::Format;
 use crate::sparql::prefixes::PrefixMap;
 use crate::sparql::{Fetch, evaluator};
@@ -363,6 +363,18 @@ impl Dataset {
                 Some(_) => export::only_graph(graph.quads().map(Ok), name),
             },
         })
+    }
+
+    /// The default graph's quads that no named graph holds (what a dataset syntax writes for a
+    /// default graph that is the merge of the named graphs).
+    pub fn unmerged_default_quads(&self) -> Quads<'_> {
+        match &self.backend {
+            Storage::Store { store, .. } => export::store_unmerged_default(store),
+            // The embedded graph's default graph is its named graphs' merge; the files' own
+            // default graph is not in it.
+            Storage::Overlay(overlay) => Box::new(overlay.own_default_graph().map(Ok)),
+            Storage::Prebuilt(_) => Box::new(std::iter::empty()),
+        }
     }
 
     /// The store, when a store backs the dataset.

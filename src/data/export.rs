@@ -7,7 +7,7 @@ use super::dataset::Dataset;
 use crate::data::graph::{EMBEDDED, inferred_graph};
 use crate::error::{Error, Result};
 use crate::infer::Reasoning;
-use crate::output::dataset::Graphs;
+use crate::output::dataset::{Graphs, Quads};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Triple};
 use std::collections::HashSet;
 
@@ -71,6 +71,14 @@ impl Graphs for Export<'_> {
                 .map_or(true, |q| !self.inferred.contains(&Triple::from(q.clone())))
         })))
     }
+
+    fn unmerged_default<'b>(&'b self) -> Result<Option<Quads<'b>>> {
+        if !self.dataset.default_graph_is_union() {
+            return Ok(None);
+        }
+        // Entailments are in `graph:inferred`, so never among these.
+        Ok(Some(self.dataset.unmerged_default_quads()))
+    }
 }
 
 impl Dataset {
@@ -105,6 +113,30 @@ impl Dataset {
         }
         Ok(names)
     }
+}
+
+/// The default graph's quads of a store whose triple no named graph holds.
+pub fn store_unmerged_default(store: &oxigraph::store::Store) -> Quads<'_> {
+    let named = move |q: &Quad| -> Result<bool> {
+        for held in store.quads_for_pattern(
+            Some(q.subject.as_ref()),
+            Some(q.predicate.as_ref()),
+            Some(q.object.as_ref()),
+            None,
+        ) {
+            if !held.map_err(Error::store)?.graph_name.is_default_graph() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    };
+    Box::new(store_graph(store, None).filter_map(
+        move |q| match q.and_then(|q| Ok((named(&q)?, q))) {
+            Ok((true, _)) => None,
+            Ok((false, q)) => Some(Ok(q)),
+            Err(e) => Some(Err(e)),
+        },
+    ))
 }
 
 /// The quads of a store's graph.

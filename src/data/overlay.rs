@@ -97,10 +97,14 @@ impl Overlay {
                 graph_name: GraphName::DefaultGraph,
                 ..q
             });
+        self.own_default_graph().chain(embedded)
+    }
+
+    /// The files' own default graph: the quads in no named graph.
+    pub fn own_default_graph(&self) -> impl Iterator<Item = Quad> + '_ {
         self.files
             .quads()
             .filter(|q| q.graph_name.is_default_graph())
-            .chain(embedded)
     }
 
     /// The named graphs of both sides, the embedded graph's first.

@@ -1,11 +1,12 @@
 //! Writing a whole dataset (`dump`, `update -o`, `.save`): every prefix its triples use
-//! declared and no other, each graph in one block, and in a syntax that holds one graph, the
-//! named graphs merged into the default graph — each triple once — with a word on it, rather
-//! than left out.
+//! declared and no other, each graph in one block, each triple once — in a syntax that holds
+//! datasets, a default graph that is the merge of the named graphs holds only what they do not;
+//! in a syntax that holds one graph, the named graphs are merged into it, with a word on it,
+//! rather than left out.
 
 use crate::error::{Error, Result};
 use crate::output::format::{self, Format};
-use crate::output::render::{quad_iris, serializer};
+use crate::output::render::{finish, quad_iris, rdf_serializer};
 use crate::sparql::prefixes::PrefixMap;
 use oxigraph::model::{GraphName, NamedNode, Quad, Triple};
 use std::collections::HashSet;
@@ -20,7 +21,17 @@ pub trait Graphs {
         &'a self,
         name: Option<&'a NamedNode>,
     ) -> Result<Box<dyn Iterator<Item = Result<Quad>> + 'a>>;
+    /// What a dataset syntax writes for the default graph when the default graph is the merge
+    /// of the named graphs: only the quads no named graph holds, so each triple is written
+    /// once. `None` when the default graph stands apart (plain SPARQL semantics): it is written
+    /// whole.
+    fn unmerged_default<'a>(&'a self) -> Result<Option<Quads<'a>>> {
+        Ok(None)
+    }
 }
+
+/// Quads read one at a time.
+pub type Quads<'a> = Box<dyn Iterator<Item = Result<Quad>> + 'a>;
 
 /// What a dataset write did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,6 +72,20 @@ impl Wrote {
     }
 }
 
+/// The quads written for one graph of `dataset` in `format`.
+fn quads_to_write<'a>(
+    dataset: &'a dyn Graphs,
+    format: Format,
+    graph: Option<&'a NamedNode>,
+) -> Result<Quads<'a>> {
+    if graph.is_none() && format.holds_datasets() {
+        if let Some(quads) = dataset.unmerged_default()? {
+            return Ok(quads);
+        }
+    }
+    dataset.graph(graph)
+}
+
 /// Writes `dataset` in `format`, declaring the prefixes of `prefixes` that its IRIs use.
 pub fn write_dataset<W: Write>(
     dataset: &dyn Graphs,
@@ -80,13 +105,14 @@ pub fn write_dataset<W: Write>(
     let graphs: Vec<Option<&NamedNode>> = std::iter::once(None)
         .chain(names.iter().map(Some))
         .collect();
+    let quads_of = |graph| quads_to_write(dataset, format, graph);
     // A first pass finds the prefixes every triple uses.
     let mut usage = prefixes.usage();
     for graph in &graphs {
         if let (Some(name), true) = (graph, format.holds_datasets()) {
             usage.note(name.as_str());
         }
-        for quad in dataset.graph(*graph)? {
+        for quad in quads_of(*graph)? {
             let mut quad = quad?;
             if !format.holds_datasets() {
                 // A one-graph syntax never writes the graph's name.
@@ -96,11 +122,11 @@ pub fn write_dataset<W: Write>(
         }
     }
     let used = usage.finish();
-    let mut serializer = serializer(rdf_format, &used)?.for_writer(&mut writer);
+    let mut serializer = rdf_serializer(rdf_format, &used, &mut writer)?;
     let mut wrote = Wrote::default();
     if format.holds_datasets() {
         for graph in &graphs {
-            for quad in dataset.graph(*graph)? {
+            for quad in quads_of(*graph)? {
                 serializer.serialize_quad(&quad?).map_err(io_err)?;
                 wrote.count += 1;
             }
@@ -123,7 +149,7 @@ pub fn write_dataset<W: Write>(
             }
         }
     }
-    serializer.finish().map_err(io_err)?;
+    finish(serializer).map_err(io_err)?;
     writer.flush().map_err(io_err)?;
     Ok(wrote)
 }

@@ -4,6 +4,7 @@
 
 pub mod dataset;
 pub mod format;
+pub mod jsonld;
 pub mod progress;
 pub mod render;
 pub mod sink;

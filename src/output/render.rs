@@ -3,8 +3,9 @@
 use super::{RenderOptions, Written, table};
 use crate::error::{Error, Result};
 use crate::output::format::Format;
+use crate::output::jsonld::{Compact, RdfWriter};
 use crate::sparql::prefixes::PrefixMap;
-use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::io::{RdfFormat, RdfSerializer, WriterQuadSerializer};
 use oxigraph::model::{GraphName, NamedOrBlankNode, Quad, Term, vocab::xsd};
 use oxigraph::sparql::QueryResults;
 use oxigraph::sparql::results::QueryResultsSerializer;
@@ -57,14 +58,17 @@ pub fn write_results<W: Write>(
             let rdf_format = options.format.rdf_format().ok_or_else(|| {
                 Error::usage(format!("format '{}' cannot hold a graph", options.format))
             })?;
-            let mut triples = triples.map(|t| t.map_err(|e| Error::from_evaluation(origin, e)));
+            let mut triples = triples
+                .map(|t| t.map_err(|e| Error::from_evaluation(origin, e)))
+                .peekable();
             let head: Vec<Quad> = triples
                 .by_ref()
                 .take(PREFIX_SCAN)
                 .map(|t| t.map(|t| t.in_graph(GraphName::DefaultGraph)))
                 .collect::<Result<_>>()?;
-            let prefixes = options.prefixes.used_by(head.iter().flat_map(quad_iris));
-            let mut serializer = serializer(rdf_format, &prefixes)?.for_writer(&mut writer);
+            let more = triples.peek().is_some();
+            let prefixes = head_prefixes(options.prefixes, &head, more, &[]);
+            let mut serializer = rdf_serializer(rdf_format, &prefixes, &mut writer)?;
             let mut rows = 0;
             for quad in &head {
                 serializer.serialize_triple(quad.as_ref()).map_err(io_err)?;
@@ -74,7 +78,7 @@ pub fn write_results<W: Write>(
                 serializer.serialize_triple(&triple?).map_err(io_err)?;
                 rows += 1;
             }
-            serializer.finish().map_err(io_err)?;
+            finish(serializer).map_err(io_err)?;
             Written { rows, hidden: 0 }
         }
     };
@@ -82,8 +86,8 @@ pub fn write_results<W: Write>(
     Ok(summary)
 }
 
-/// How many triples or quads are read ahead to find the prefixes an output uses; later ones
-/// outside those namespaces are written as full IRIs.
+/// How many triples or quads are read ahead to find the prefixes an output uses; when more
+/// follow, every prefix of the map is declared.
 const PREFIX_SCAN: usize = 1000;
 
 /// The IRIs a quad mentions, to find which prefixes it uses.
@@ -109,6 +113,40 @@ pub fn quad_iris(quad: &Quad) -> impl Iterator<Item = &str> {
         .flatten()
 }
 
+/// A serializer for `format` writing into `writer`: the prefixes declared in the syntaxes that
+/// have them, JSON-LD compacted by them.
+pub fn rdf_serializer<W: Write>(
+    format: RdfFormat,
+    prefixes: &PrefixMap,
+    writer: W,
+) -> Result<WriterQuadSerializer<RdfWriter<W>>> {
+    let writer = if matches!(format, RdfFormat::JsonLd { .. }) {
+        RdfWriter::JsonLd(Box::new(Compact::new(writer, prefixes)))
+    } else {
+        RdfWriter::Plain(writer)
+    };
+    Ok(serializer(format, prefixes)?.for_writer(writer))
+}
+
+/// Ends what [`rdf_serializer`] writes.
+pub fn finish<W: Write>(serializer: WriterQuadSerializer<RdfWriter<W>>) -> io::Result<W> {
+    serializer.finish()?.finish()
+}
+
+/// Prefixes for an output whose first `head` quads are read ahead: those they use, or when
+/// more follow (and may use any), the whole map.
+fn head_prefixes(map: &PrefixMap, head: &[Quad], more: bool, graphs: &[&str]) -> PrefixMap {
+    if more {
+        map.clone()
+    } else {
+        map.used_by(
+            head.iter()
+                .flat_map(quad_iris)
+                .chain(graphs.iter().copied()),
+        )
+    }
+}
+
 /// A serializer that writes the prefixes in the syntaxes that have them.
 pub fn serializer(format: RdfFormat, prefixes: &PrefixMap) -> Result<RdfSerializer> {
     let mut serializer = RdfSerializer::from_format(format);
@@ -126,9 +164,10 @@ pub fn serializer(format: RdfFormat, prefixes: &PrefixMap) -> Result<RdfSerializ
 }
 
 /// Writes quads in a dataset syntax, or their triples in a graph syntax, declaring the prefixes
-/// the first quads and the named `graphs` use. Returns the number written.
+/// the first quads and the named `graphs` use (all of them when more quads follow). Returns the
+/// number written.
 pub fn write_quads<W: Write>(
-    mut quads: impl Iterator<Item = Result<Quad>>,
+    quads: impl Iterator<Item = Result<Quad>>,
     graphs: &[String],
     format: Format,
     prefixes: &PrefixMap,
@@ -142,13 +181,16 @@ pub fn write_quads<W: Write>(
         ))
     })?;
     let io_err = |e: io::Error| Error::io(output_name, e);
+    let mut quads = quads.peekable();
     let head: Vec<Quad> = quads.by_ref().take(PREFIX_SCAN).collect::<Result<_>>()?;
-    let graph_iris = graphs
+    let graph_iris: Vec<&str> = graphs
         .iter()
         .filter(|_| format.holds_datasets())
-        .map(String::as_str);
-    let prefixes = prefixes.used_by(head.iter().flat_map(quad_iris).chain(graph_iris));
-    let mut serializer = serializer(rdf_format, &prefixes)?.for_writer(&mut writer);
+        .map(String::as_str)
+        .collect();
+    let more = quads.peek().is_some();
+    let prefixes = head_prefixes(prefixes, &head, more, &graph_iris);
+    let mut serializer = rdf_serializer(rdf_format, &prefixes, &mut writer)?;
     let mut count = 0;
     for quad in head.into_iter().map(Ok).chain(quads) {
         let quad = quad?;
@@ -159,7 +201,7 @@ pub fn write_quads<W: Write>(
         }
         count += 1;
     }
-    serializer.finish().map_err(io_err)?;
+    finish(serializer).map_err(io_err)?;
     writer.flush().map_err(io_err)?;
     Ok(count)
 }

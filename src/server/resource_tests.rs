@@ -210,7 +210,55 @@ fn the_void_description_counts_what_the_dumps_hold() {
     let (_, _, _, nt) = fetch(&e, Method::GET, "/dump.nt", None);
     let dumped = parse(RdfFormat::NTriples, &nt, "the N-Triples dump");
     assert_eq!(object("triples").first(), Some(&dumped.len().to_string()));
-    assert_eq!(object("uriSpace"), ["https://w3id.org/ffkg/id/"]);
+    // The dataset's own URI space, and one per site its links reach, each a linkset counting
+    // as many links as the dump holds.
+    let mut spaces = object("uriSpace");
+    spaces.sort();
+    assert_eq!(
+        spaces,
+        [
+            "http://sws.geonames.org/",
+            "http://www.wikidata.org/",
+            "https://w3id.org/ffkg/id/"
+        ]
+    );
+    let links = |site: &str| {
+        dumped
+            .iter()
+            .filter(|q| {
+                q.predicate.as_str() == "http://www.w3.org/2004/02/skos/core#exactMatch"
+                    && q.object.to_string().starts_with(&format!("<{site}"))
+                    && q.subject
+                        .to_string()
+                        .starts_with("<https://w3id.org/ffkg/id/")
+            })
+            .count()
+    };
+    let linksets: Vec<_> = void
+        .iter()
+        .filter(|q| q.object.to_string() == "<http://rdfs.org/ns/void#Linkset>")
+        .map(|q| q.subject.clone())
+        .collect();
+    assert_eq!(linksets.len(), 2);
+    let mut counted: Vec<String> = linksets
+        .iter()
+        .flat_map(|l| {
+            void.iter()
+                .filter(move |q| q.subject == *l && q.predicate.as_str().ends_with("#triples"))
+                .map(|q| match &q.object {
+                    Term::Literal(l) => l.value().to_owned(),
+                    other => other.to_string(),
+                })
+        })
+        .collect();
+    counted.sort();
+    let mut expected = vec![
+        links("http://www.wikidata.org/").to_string(),
+        links("http://sws.geonames.org/").to_string(),
+    ];
+    expected.sort();
+    assert_eq!(counted, expected);
+    assert_eq!(links("http://www.wikidata.org/"), 87);
     assert_eq!(object("sparqlEndpoint"), ["<http://localhost/sparql>"]);
     // A class partition: the countries, as many as the dump types so.
     let countries = dumped

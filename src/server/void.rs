@@ -147,6 +147,17 @@ pub fn describe(
         "SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} \
          FILTER(?g != <{GRAPH}inferred>) }} GROUP BY ?g ORDER BY ?g"
     ))?;
+    // Links out (five-star data): how many of the resources' `skos:exactMatch` / `owl:sameAs`
+    // links reach each other site.
+    let links = rows(format!(
+        "SELECT ?p ?target (COUNT(*) AS ?n) WHERE {{ {} \
+         FILTER(?p IN (<http://www.w3.org/2004/02/skos/core#exactMatch>, \
+         <http://www.w3.org/2002/07/owl#sameAs>) && isIRI(?o) && STRSTARTS(STR(?s), \"{ID}\") \
+         && !STRSTARTS(STR(?o), \"{ID}\")) \
+         BIND(REPLACE(STR(?o), \"^([a-z]+://[^/]+/).*$\", \"$1\") AS ?target) }} \
+         GROUP BY ?p ?target ORDER BY ?target ?p",
+        asserted("?s ?p ?o")
+    ))?;
     let licences = rows(
         "SELECT DISTINCT ?l WHERE { <https://w3id.org/ffkg/ontology> \
          <http://purl.org/dc/terms/license> ?l }"
@@ -238,6 +249,25 @@ pub fn describe(
                 t,
                 "void:subset [ a void:Dataset ; dcterms:identifier \"{}\" ; void:triples {} ] ;",
                 g.as_str(),
+                count.value()
+            );
+        }
+    }
+    for row in &links {
+        if let [
+            Some(Term::NamedNode(p)),
+            Some(Term::Literal(target)),
+            Some(Term::Literal(count)),
+        ] = row.as_slice()
+        {
+            let _ = writeln!(
+                t,
+                "void:subset [ a void:Linkset ; void:linkPredicate <{}> ; \
+                 void:subjectsTarget {dataset} ; \
+                 void:objectsTarget [ a void:Dataset ; void:uriSpace \"{}\" ] ; \
+                 void:triples {} ] ;",
+                p.as_str(),
+                target.value(),
                 count.value()
             );
         }

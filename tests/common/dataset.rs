@@ -2,8 +2,6 @@
 //! and its dump, sorted, to compare two ways of building the same data.
 
 use ffkg::data::dataset::Dataset;
-use ffkg::output::format::Format;
-use ffkg::sparql::prefixes::PrefixMap;
 use ffkg::sparql::{Settings, Source};
 use oxigraph::sparql::QueryResults;
 
@@ -32,24 +30,17 @@ pub fn rows(dataset: &Dataset, query: &str) -> Vec<String> {
     rows
 }
 
-/// Every quad as N-Quads, sorted, blank nodes all written `_:b`: a file parsed twice gets new
-/// labels each time.
+/// Every quad as N-Quads, the default graph whole (however a dump would write it), sorted,
+/// blank nodes all written `_:b`: a file parsed twice gets new labels each time.
 pub fn dump(dataset: &Dataset) -> Vec<String> {
-    let mut out = Vec::new();
-    dataset
-        .write(
-            Format::Nquads,
-            &PrefixMap::default(),
-            "test",
-            &mut out,
-            true,
-        )
-        .expect("writes");
-    let mut lines: Vec<String> = String::from_utf8(out)
-        .expect("utf-8")
-        .lines()
-        .map(|l| {
-            l.split(' ')
+    let names = dataset.named_graph_names().expect("graph names");
+    let graphs = std::iter::once(None).chain(names.iter().map(Some));
+    let mut lines: Vec<String> = graphs
+        .flat_map(|g| dataset.graph_quads(g).expect("quads"))
+        .map(|q| {
+            q.expect("a quad")
+                .to_string()
+                .split(' ')
                 .map(|w| if w.starts_with("_:") { "_:b" } else { w })
                 .collect::<Vec<_>>()
                 .join(" ")
