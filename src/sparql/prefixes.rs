@@ -39,6 +39,7 @@ const DEFAULT: &[(&str, &str)] = &[
     ("quotation", "https://w3id.org/ffkg/id/quotation/"),
     ("measure", "https://w3id.org/ffkg/id/measure/"),
     ("event", "https://w3id.org/ffkg/id/event/"),
+    ("dataset", "https://w3id.org/ffkg/id/dataset/"),
     ("graph", GRAPH),
 ];
 
