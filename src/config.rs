@@ -116,6 +116,8 @@ pub struct DumpConfig {
     pub dataset: DatasetChoice,
     pub format: Format,
     pub output: Option<PathBuf>,
+    /// `--describe`: the VoID description instead of the data, its dumps under this URL.
+    pub describe: Option<String>,
 }
 
 #[derive(Debug)]
@@ -133,6 +135,8 @@ pub struct PublishConfig {
     pub out: std::path::PathBuf,
     /// Where the site will be served, without a trailing slash.
     pub site_url: String,
+    /// `--sources DIR`: the source documents' texts, for quotes in their paragraphs.
+    pub sources: Option<std::path::PathBuf>,
 }
 
 /// `ffkg push`: what is uploaded, where, and how.
@@ -162,6 +166,8 @@ pub struct ServeConfig {
     pub allow_service: bool,
     /// `--allow-load`: LOAD fetches its URL.
     pub allow_load: bool,
+    /// `--sources DIR`: the source documents' texts, for quotes in their paragraphs.
+    pub sources: Option<std::path::PathBuf>,
 }
 
 /// What bounds the endpoint's work, each from a flag with a documented default.
@@ -288,9 +294,17 @@ impl Config {
                 format: dataset_format(
                     cmd.format.map(Format::from),
                     cmd.output.as_deref(),
-                    Format::Trig,
+                    // A description is one graph.
+                    if cmd.describe {
+                        Format::Turtle
+                    } else {
+                        Format::Trig
+                    },
                 )?,
                 output: cmd.output,
+                describe: cmd
+                    .describe
+                    .then(|| cmd.site_url.trim_end_matches('/').to_owned()),
             }),
             Some(Command::Check(cmd)) => Self::Check(CheckConfig {
                 dataset: dataset_choice(&cmd.dataset, Reasoning::None)?,
@@ -337,11 +351,13 @@ impl Config {
                 cors: cmd.cors,
                 allow_service: cmd.allow_service,
                 allow_load: cmd.allow_load,
+                sources: sources_dir(cmd.sources)?,
             }),
             Some(Command::Publish(cmd)) => Self::Publish(PublishConfig {
                 dataset: dataset_choice(&cmd.dataset, Reasoning::Owl)?,
                 out: cmd.out,
                 site_url: cmd.site_url.trim_end_matches('/').to_owned(),
+                sources: sources_dir(cmd.sources)?,
             }),
             Some(Command::Push(cmd)) => {
                 let Some(endpoint) = remote_endpoint(&cmd.remote)? else {
@@ -501,4 +517,16 @@ fn read_token(path: &Path) -> Result<String> {
         )));
     }
     Ok(token.to_owned())
+}
+
+/// `--sources DIR`, checked before any work: a directory that is there.
+fn sources_dir(dir: Option<std::path::PathBuf>) -> Result<Option<std::path::PathBuf>> {
+    match dir {
+        Some(dir) if !dir.is_dir() => Err(Error::usage(format!(
+            "--sources {}: not a directory (give the directory of the source documents' text \
+             files)",
+            dir.display()
+        ))),
+        other => Ok(other),
+    }
 }

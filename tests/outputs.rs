@@ -276,3 +276,44 @@ fn a_long_graph_result_declares_every_prefix_it_may_use() {
         assert_eq!(full, 0, "IRIs left whole in {namespace}");
     }
 }
+
+#[test]
+fn dump_describe_writes_the_void_of_the_dump() {
+    let void = stdout_of(&[
+        "dump",
+        "--describe",
+        "--site-url",
+        "https://example.org/kg/",
+    ]);
+    let nt = stdout_of(&["dump", "-f", "ntriples"]);
+    let graph: Vec<oxigraph::model::Triple> =
+        oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+            .for_slice(void.as_bytes())
+            .map(|q| q.expect("the description parses").into())
+            .collect();
+    let of = |predicate: &str| -> Vec<String> {
+        graph
+            .iter()
+            .filter(|t| t.predicate.as_str() == format!("http://rdfs.org/ns/void#{predicate}"))
+            .map(|t| match &t.object {
+                oxigraph::model::Term::Literal(l) => l.value().to_owned(),
+                other => other.to_string(),
+            })
+            .collect()
+    };
+    // Its count is the dump's, and its dumps are under the site's URL.
+    assert_eq!(of("triples").first(), Some(&nt.lines().count().to_string()));
+    let dumps = of("dataDump");
+    assert_eq!(dumps.len(), 6);
+    assert!(
+        dumps
+            .iter()
+            .all(|d| d.starts_with("<https://example.org/kg/dump.")),
+        "{dumps:?}"
+    );
+    assert!(
+        graph
+            .iter()
+            .any(|t| t.subject.to_string() == "<https://example.org/kg/.well-known/void#dataset>")
+    );
+}

@@ -64,7 +64,7 @@ fn a_pushed_graph_answers_as_the_embedded_one_and_a_re_push_replaces() {
                 "graph <https://w3id.org/ffkg/graph/inferred>: ",
             ))
             .stderr(predicate::str::contains(
-                "in 18 graphs by Graph Store Protocol, every count checked",
+                "in 19 graphs by Graph Store Protocol, every count checked",
             ));
     };
     push();
@@ -98,7 +98,7 @@ fn push_falls_back_to_insert_data_where_there_is_no_graph_store() {
                 .and(predicate::str::contains("using INSERT DATA")),
         )
         .stderr(predicate::str::contains(
-            "in 16 graphs by INSERT DATA, every count checked",
+            "in 17 graphs by INSERT DATA, every count checked",
         ));
     // Without a graph store at all, and a user's file with blank nodes beside the graph.
     let dir = tempfile::tempdir().expect("a temp dir");
@@ -139,7 +139,7 @@ fn push_without_credentials_names_the_graph_and_touches_no_other() {
         ))
         .stderr(predicate::str::contains("answered 401 Unauthorized"))
         .stderr(predicate::str::contains(
-            "not tried: 15 (the store holds them as it did)",
+            "not tried: 16 (the store holds them as it did)",
         ));
     ffkg()
         .args([

@@ -1,5 +1,5 @@
 //! The commands that write data: `update` (against a store, or the in-memory graph written
-//! out), `dump` and `load`.
+//! out), `dump` (the data, or its VoID description) and `load`.
 
 use crate::config::{DumpConfig, IndexConfig, LoadConfig, UpdateConfig};
 use crate::data::{Backend, Dataset, DatasetChoice, store};
@@ -11,6 +11,7 @@ use crate::infer::Reasoning;
 use crate::output::dataset::Wrote;
 use crate::output::format::Format;
 use crate::output::sink::Target;
+use crate::server::void;
 use crate::sparql::prefixes::PrefixMap;
 use crate::sparql::{Fetch, Kind};
 use anyhow::Context;
@@ -88,6 +89,9 @@ pub fn write(
 pub fn dump(config: DumpConfig) -> anyhow::Result<ExitStatus> {
     let dataset = Dataset::open(&config.dataset)?;
     let target = config.output.clone().map_or(Target::Stdout, Target::File);
+    if let Some(site) = &config.describe {
+        return describe(&dataset, site, config.format, &target);
+    }
     // A dump writes the entailments when --reasoning asks for them.
     let entailments = dataset.reasoning() != Reasoning::None;
     let wrote = write(
@@ -104,6 +108,30 @@ pub fn dump(config: DumpConfig) -> anyhow::Result<ExitStatus> {
             .map_or_else(|| "<stdout>".to_owned(), |p| p.display().to_string());
         wrote.report(config.format, &name);
     }
+    Ok(ExitStatus::Success)
+}
+
+/// `ffkg dump --describe`: the VoID description the endpoint serves at `/.well-known/void`,
+/// of the dumps published under `site`.
+fn describe(
+    dataset: &Dataset,
+    site: &str,
+    format: Format,
+    target: &Target,
+) -> anyhow::Result<ExitStatus> {
+    let settings = crate::sparql::Settings::default();
+    let token = oxigraph::sparql::CancellationToken::new();
+    let rows = |query: String| {
+        let source = crate::sparql::Source::new("describe", query);
+        Ok(engine::select(dataset, &settings, &source, &token)?.rows)
+    };
+    let turtle = void::describe(site, None, dataset.holds_embedded(), &rows)?;
+    let bytes = void::serialize(&turtle, format, &settings.prefixes)?;
+    let mut sink = target.sink();
+    sink.open(format)?
+        .write_all(&bytes)
+        .map_err(|e| Error::io(sink.name(), e))?;
+    sink.commit()?;
     Ok(ExitStatus::Success)
 }
 

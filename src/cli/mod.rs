@@ -227,6 +227,11 @@ pub struct PublishCmd {
     /// sitemap, the VoID description and the w3id.org redirect rules.
     #[arg(long = "site-url", value_name = "URL")]
     pub site_url: String,
+    /// The directory of the source documents' text files (the seeds; each document's
+    /// ff:sourceFile), to show each figure's and quotation's quote in its paragraph. Without it,
+    /// pages show the quote alone.
+    #[arg(long = "sources", value_name = "DIR")]
+    pub sources: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -290,6 +295,11 @@ pub struct ServeCmd {
     /// Let updates LOAD a document from a URL (with --update; off: a LOAD is refused with 403).
     #[arg(long = "allow-load", requires = "update")]
     pub allow_load: bool,
+    /// The directory of the source documents' text files (the seeds; each document's
+    /// ff:sourceFile), to show each figure's and quotation's quote in its paragraph. Without it,
+    /// pages show the quote alone.
+    #[arg(long = "sources", value_name = "DIR")]
+    pub sources: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -382,6 +392,19 @@ pub struct DumpCmd {
     /// Write to FILE instead of stdout.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write the dataset's description instead of its triples: VoID and DCAT (triples,
+    /// entities, class and property partitions, linksets, licence, sources, a distribution per
+    /// dump syntax), in Turtle unless --format or --output says otherwise.
+    #[arg(long = "describe")]
+    pub describe: bool,
+    /// With --describe: where the dumps are published (their download URLs are under it).
+    #[arg(
+        long = "site-url",
+        value_name = "URL",
+        requires = "describe",
+        default_value = "https://w3id.org/ffkg"
+    )]
+    pub site_url: String,
 }
 
 impl Cli {

@@ -40,8 +40,27 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub enum Value {
     Term(Term, Option<String>),
-    Quote(String),
+    /// A quote, and where in it (bytes) the figure's printed value stands, when known.
+    Quote(String, Option<std::ops::Range<usize>>),
     Text(String),
+}
+
+/// Where the printed value stands in the quote, in bytes: from `ff:quoteOffset` (characters),
+/// when the quote there reads as the printed value.
+fn mark(
+    quote: &str,
+    printed: Option<&Value>,
+    offset: Option<&Value>,
+) -> Option<std::ops::Range<usize>> {
+    let (Some(Value::Term(Term::Literal(printed), _)), Some(Value::Term(Term::Literal(at), _))) =
+        (printed, offset)
+    else {
+        return None;
+    };
+    let at: usize = at.value().parse().ok()?;
+    let start = quote.char_indices().nth(at).map(|(i, _)| i)?;
+    let end = start + printed.value().len();
+    (quote.get(start..end) == Some(printed.value())).then_some(start..end)
 }
 
 /// Values a relation shows, out and in.
@@ -108,9 +127,12 @@ impl Lookup<'_> {
             for (label, local) in FIGURE_FIELDS {
                 figure.joined(label, out.terms(&ff(local)));
             }
+            let printed = out.terms(&ff("printedValue"));
+            let offset = out.terms(&ff("quoteOffset"));
             for quote in out.terms(&ff("quote")) {
                 if let Value::Term(Term::Literal(quote), _) = quote {
-                    figure.joined("quote", vec![Value::Quote(quote.value().to_owned())]);
+                    let mark = mark(quote.value(), printed.first(), offset.first());
+                    figure.joined("quote", vec![Value::Quote(quote.value().to_owned(), mark)]);
                 }
             }
             sections.push(figure);
@@ -121,6 +143,7 @@ impl Lookup<'_> {
                     "lowerBound",
                     "upperBound",
                     "quote",
+                    "quoteOffset",
                 ]
                 .into_iter()
                 .chain(FIGURE_FIELDS.iter().map(|(_, local)| *local))
@@ -299,7 +322,7 @@ impl Description {
             }
             let text = |value: &Value| match value {
                 Value::Term(term, label) => show(term, label.as_deref(), prefixes),
-                Value::Quote(quote) => format!("“{quote}”"),
+                Value::Quote(quote, _) => format!("“{quote}”"),
                 Value::Text(text) => text.clone(),
             };
             if !section.lists {

@@ -1,6 +1,7 @@
-//! The compare-sources view of a country: every figure of its foreign fighters, source by
+//! The compare-sources view: for a country, every figure of its foreign fighters, source by
 //! source, from the query library's `compare-sources` query (the same one `ffkg query
-//! compare-sources --param country=…` runs), for the country's page and its chart.
+//! compare-sources --param country=…` runs); for a measure, its counts for the world and the
+//! regions, source by source. For the resource's page and its chart.
 
 #[allow(unused_imports)]
 use super::*;
@@ -24,25 +25,62 @@ pub struct Compared {
     pub credited: Option<String>,
 }
 
+/// Figures of one kind side by side, and what they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// "Foreign fighters from Tunisia", "Returnees: the counts for the world and regions".
+    pub heading: String,
+    pub figures: Vec<Compared>,
+}
+
 impl Lookup<'_> {
-    /// A country's foreign-fighter figures source by source; none for a resource that is not a
-    /// country or a country with none.
-    pub fn compare_sources(&self, node: &NamedNode) -> Result<Vec<Compared>> {
+    /// A country's foreign-fighter figures, or a measure's counts for the world and the
+    /// regions, source by source; none for another resource, or one with no such figures.
+    pub fn compare_sources(&self, node: &NamedNode) -> Result<Option<Comparison>> {
         let iri = node.as_str();
-        let is_country = self.rows(&format!(
-            "SELECT ?c WHERE {{ <{iri}> a <{FF}Country> }} LIMIT 1"
+        let kind = self.rows(&format!(
+            "SELECT ?kind ?label WHERE {{ <{iri}> a ?kind ; <{RDFS}label> ?label \
+             FILTER(?kind IN (<{FF}Country>, <{FF}Measure>)) }} LIMIT 1"
         ))?;
-        if is_country.is_empty() {
-            return Ok(Vec::new());
-        }
-        let Some(query) = library::find("compare-sources") else {
-            return Ok(Vec::new());
+        let (is_country, label) = match kind.first().map(Vec::as_slice) {
+            Some([Some(Term::NamedNode(k)), Some(Term::Literal(l))]) => {
+                (k.as_str().ends_with("#Country"), l.value().to_owned())
+            }
+            _ => return Ok(None),
         };
-        let text = library::bind(
-            query.text,
-            &[("country".to_owned(), format!("<{iri}>"))],
-            &self.settings.prefixes,
-        )?;
+        let (heading, text) = if is_country {
+            let Some(query) = library::find("compare-sources") else {
+                return Ok(None);
+            };
+            let text = library::bind(
+                query.text,
+                &[("country".to_owned(), format!("<{iri}>"))],
+                &self.settings.prefixes,
+            )?;
+            (format!("Foreign fighters from {label}"), text)
+        } else {
+            // Counts only (no unit), so the bars share a scale.
+            let text = format!(
+                "SELECT ?about ?value ?lower ?upper ?asOf ?statedIn ?reportedIn \
+                 (GROUP_CONCAT(DISTINCT ?who; separator=\"; \") AS ?credited) WHERE {{ \
+                 ?f <{FF}measure> <{iri}> ; <{FF}about> ?subject ; <{FF}printedValue> ?value ; \
+                 <{FF}statedIn> ?statedIn . ?subject a <{FF}Region> ; <{RDFS}label> ?about . \
+                 FILTER NOT EXISTS {{ ?f <{FF}unit> ?unit }} \
+                 OPTIONAL {{ ?f <{FF}lowerBound> ?lower }} OPTIONAL {{ ?f <{FF}upperBound> ?upper }} \
+                 OPTIONAL {{ ?f <{FF}asOf> ?asOf }} OPTIONAL {{ ?f <{FF}reportedIn> ?reportedIn }} \
+                 OPTIONAL {{ ?f <{FF}attributedTo>/<{RDFS}label> ?who }} }} \
+                 GROUP BY ?f ?about ?value ?lower ?upper ?asOf ?statedIn ?reportedIn \
+                 ORDER BY ?about ?statedIn STR(?asOf) ?value"
+            );
+            let mut heading = label;
+            if let Some(first) = heading.get(..1) {
+                heading = first.to_uppercase() + &heading[1..];
+            }
+            (
+                format!("{heading}: the counts for the world and regions"),
+                text,
+            )
+        };
         let rows = self.rows(&text)?;
         // The documents' labels, in one query.
         let documents: Vec<String> = rows
@@ -77,7 +115,7 @@ impl Lookup<'_> {
             Some(Some(Term::NamedNode(n))) => Some((n.clone(), labels.get(n.as_str()).cloned())),
             _ => None,
         };
-        Ok(rows
+        let figures: Vec<Compared> = rows
             .iter()
             .filter_map(|row| {
                 Some(Compared {
@@ -91,6 +129,7 @@ impl Lookup<'_> {
                     credited: text(row.get(7)).filter(|c| !c.is_empty()),
                 })
             })
-            .collect())
+            .collect();
+        Ok((!figures.is_empty()).then_some(Comparison { heading, figures }))
     }
 }

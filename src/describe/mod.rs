@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 
 mod card;
 mod compare;
+pub mod passage;
 mod plan;
 mod queries;
 mod text;
@@ -23,7 +24,7 @@ mod typos;
 
 use card::named;
 pub use card::{Description, Field, Section, Value, name_of};
-pub use compare::Compared;
+pub use compare::{Compared, Comparison};
 pub use plan::plan_tree;
 pub use queries::{find_query, schema_queries};
 pub use text::wrap;
@@ -60,6 +61,29 @@ impl std::fmt::Debug for Lookup<'_> {
 
 impl Lookup<'_> {
     /// The rows of a SELECT query, each value in the order of the projection.
+    /// The quote of `node` in its paragraph, when the file of the document that states it is
+    /// in `sources`.
+    pub fn passage(
+        &self,
+        node: &NamedNode,
+        sources: Option<&std::path::Path>,
+    ) -> Result<Option<passage::Passage>> {
+        let Some(dir) = sources else {
+            return Ok(None);
+        };
+        let rows = self.rows(&format!(
+            "SELECT ?file ?quote WHERE {{ <{}> <{FF}quote> ?quote ; <{FF}statedIn> ?d . \
+             ?d <{FF}sourceFile> ?file }} LIMIT 1",
+            node.as_str()
+        ))?;
+        Ok(match rows.first().map(Vec::as_slice) {
+            Some([Some(Term::Literal(file)), Some(Term::Literal(quote))]) => {
+                passage::find(dir, file.value(), quote.value())
+            }
+            _ => None,
+        })
+    }
+
     pub fn rows(&self, text: &str) -> Result<Vec<Vec<Option<Term>>>> {
         let source = Source::new("describe", text);
         Ok(engine::select(self.dataset, self.settings, &source, &self.token)?.rows)

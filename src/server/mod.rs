@@ -16,7 +16,7 @@ pub mod protocol;
 pub mod publish;
 mod resource;
 mod vocabulary;
-mod void;
+pub mod void;
 mod write;
 
 use crate::config::ServeConfig;
@@ -34,7 +34,7 @@ pub fn run(config: ServeConfig) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let dataset = Dataset::open(&config.dataset)?;
     let writable = config.token.is_some();
-    let endpoint = Arc::new(Endpoint::new(
+    let mut endpoint = Endpoint::new(
         dataset,
         config.settings.clone(),
         config.limits,
@@ -44,7 +44,9 @@ pub fn run(config: ServeConfig) -> anyhow::Result<ExitStatus> {
             allow_service: config.allow_service,
             allow_load: config.allow_load,
         },
-    )?);
+    )?;
+    endpoint.sources = config.sources.clone();
+    let endpoint = Arc::new(endpoint);
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))

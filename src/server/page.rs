@@ -4,7 +4,8 @@
 
 use super::html::escape;
 use super::negotiate::{DOCUMENTS, Document};
-use crate::describe::{Compared, Description, Value};
+use crate::describe::passage::Passage;
+use crate::describe::{Compared, Comparison, Description, Value};
 use crate::output::format::Format;
 use crate::sparql::prefixes::{FF, PrefixMap};
 use oxigraph::model::Term;
@@ -65,15 +66,33 @@ pub fn value_html(value: &Value, prefixes: &PrefixMap, site: Site) -> String {
             None => escape(literal.value()),
         },
         Value::Term(term, _) => escape(&term.to_string()),
-        Value::Quote(quote) => format!("<blockquote>{}</blockquote>", escape(quote)),
+        Value::Quote(quote, mark) => match mark.as_ref().and_then(|m| {
+            Some((
+                quote.get(..m.start)?,
+                quote.get(m.clone())?,
+                quote.get(m.end..)?,
+            ))
+        }) {
+            // The printed value marked where the sentence prints it.
+            Some((before, value, after)) => format!(
+                "<blockquote>{}<mark>{}</mark>{}</blockquote>",
+                escape(before),
+                escape(value),
+                escape(after)
+            ),
+            None => format!("<blockquote>{}</blockquote>", escape(quote)),
+        },
         Value::Text(words) => escape(words),
     }
 }
 
-/// The page of a resource; a country's has its figures `compared` source by source.
+/// The page of a resource; a country's or a measure's has its figures `compared` source by
+/// source, a figure's or quotation's its quote in its paragraph (`passage`) when the
+/// document's text is at hand.
 pub fn render(
     description: &Description,
-    compared: &[Compared],
+    compared: Option<&Comparison>,
+    passage: Option<&Passage>,
     resource: &str,
     prefixes: &PrefixMap,
     site: Site,
@@ -121,8 +140,19 @@ pub fn render(
         }
         body.push_str("</dl>\n");
     }
-    if !compared.is_empty() {
-        body.push_str(&comparison(compared, &title, site));
+    if let Some(passage) = passage {
+        body.push_str(&format!(
+            "<h2>In its paragraph</h2>\n<blockquote class=\"passage\">{}<mark>{}</mark>{}\
+             </blockquote>\n<p class=\"note\">From the text of the source document, \
+             <code>{}</code>, whitespace and line-end hyphens as the quote reads them.</p>\n",
+            escape(&passage.before),
+            escape(&passage.quote),
+            escape(&passage.after),
+            escape(&passage.file)
+        ));
+    }
+    if let Some(compared) = compared {
+        body.push_str(&comparison(compared, site));
     }
     if let Some(cite) = citation(description, &title) {
         body.push_str(&format!(
@@ -181,7 +211,7 @@ fn citation(description: &Description, title: &str) -> Option<String> {
                 }
                 Value::Term(Term::Literal(l), _) => l.value().to_owned(),
                 Value::Term(t, _) => t.to_string(),
-                Value::Quote(q) | Value::Text(q) => q.clone(),
+                Value::Quote(q, _) | Value::Text(q) => q.clone(),
             })
     };
     let mut cite = format!("“{title}”.");
@@ -238,8 +268,9 @@ fn document_link(
 }
 
 /// The compare-sources view: a bar chart of the figures' bounds and the table of them.
-fn comparison(compared: &[Compared], country: &str, site: Site) -> String {
-    let heading = format!("Foreign fighters from {country}, source by source");
+fn comparison(comparison: &Comparison, site: Site) -> String {
+    let heading = format!("{}, source by source", comparison.heading);
+    let compared = &comparison.figures;
     let mut html = format!(
         "<h2 id=\"compare-sources\">{}</h2>\n{}",
         escape(&heading),
@@ -292,6 +323,8 @@ fn chart(compared: &[Compared], heading: &str) -> String {
          viewBox=\"0 0 {width} {height}\">\n<title>{title}</title>\n",
         title = escape(heading)
     );
+    // Figures about several subjects (a measure's world and regions) name theirs.
+    let subjects = compared.iter().any(|f| f.about != compared[0].about);
     for (i, figure) in compared.iter().enumerate() {
         let y = ROW * i as f64 + 4.0;
         let source = figure
@@ -299,10 +332,15 @@ fn chart(compared: &[Compared], heading: &str) -> String {
             .1
             .as_deref()
             .unwrap_or(figure.stated_in.0.as_str());
+        let source = if subjects {
+            format!("{}: {source}", figure.about)
+        } else {
+            source.to_owned()
+        };
         let short: String = if source.chars().count() > 34 {
             source.chars().take(33).collect::<String>() + "…"
         } else {
-            source.to_owned()
+            source
         };
         let label = match &figure.as_of {
             Some(date) => format!("{short} ({date})"),

@@ -52,6 +52,8 @@ pub struct Endpoint {
     pub pool: Pool,
     /// What the service description says of the dataset.
     pub about: About,
+    /// `--sources DIR`: the source documents' texts, for quotes in their paragraphs.
+    pub sources: Option<std::path::PathBuf>,
 }
 
 /// What the dataset is, for the service description.
@@ -92,6 +94,7 @@ impl Endpoint {
             limits,
             access,
             about,
+            sources: None,
         })
     }
 

@@ -34,6 +34,7 @@ pub fn run(config: PublishConfig) -> anyhow::Result<ExitStatus> {
         token: CancellationToken::new(),
         out: config.out.clone(),
         url: config.site_url.clone(),
+        sources: config.sources.clone(),
         pages: Vec::new(),
         files: 0,
     };
@@ -53,6 +54,8 @@ struct Publisher<'a> {
     out: PathBuf,
     /// Where the site will be served, without a trailing slash.
     url: String,
+    /// The source documents' texts, for quotes in their paragraphs.
+    sources: Option<PathBuf>,
     /// The paths of the pages written, for the sitemap.
     pages: Vec<String>,
     files: usize,
@@ -68,7 +71,15 @@ impl Publisher<'_> {
             };
             let description = self.lookup().describe(node)?;
             let compared = self.lookup().compare_sources(node)?;
-            let page = render(&description, &compared, &path, &prefixes, Site::Static);
+            let passage = self.lookup().passage(node, self.sources.as_deref())?;
+            let page = render(
+                &description,
+                compared.as_ref(),
+                passage.as_ref(),
+                &path,
+                &prefixes,
+                Site::Static,
+            );
             self.page(&path, &page)?;
             self.documents(&path, &relations_query(node))?;
         }

@@ -180,15 +180,20 @@ fn page(endpoint: &Endpoint, node: &NamedNode, resource: &str) -> Response<Body>
             settings: &endpoint.settings,
             token,
         };
-        Ok((lookup.describe(node)?, lookup.compare_sources(node)?))
+        Ok((
+            lookup.describe(node)?,
+            lookup.compare_sources(node)?,
+            lookup.passage(node, endpoint.sources.as_deref())?,
+        ))
     });
     match described {
-        Ok((description, compared)) => http::typed(
+        Ok((description, compared, passage)) => http::typed(
             StatusCode::OK,
             "text/html; charset=utf-8",
             render(
                 &description,
-                &compared,
+                compared.as_ref(),
+                passage.as_ref(),
                 resource,
                 &endpoint.settings.prefixes,
                 Site::Served,

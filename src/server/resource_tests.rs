@@ -371,3 +371,96 @@ fn hostile_resource_paths_get_404_or_400_and_never_reach_a_query() {
         );
     }
 }
+
+#[test]
+fn a_figure_page_marks_its_value_and_shows_its_quote_in_its_paragraph() {
+    let page = |e: &Endpoint| fetch(e, Method::GET, "/id/figure/why-2015-fra-age.html", None).3;
+    let quote = "A 13-year-old French child soldier was killed fighting for ISIS last month.";
+    let mut e = endpoint(Limits::default(), None);
+    // The printed value marked in the quote, where ff:quoteOffset puts it.
+    let alone = page(&e);
+    assert!(
+        alone.contains("<blockquote>A <mark>13-year-old</mark> French child soldier"),
+        "{alone}"
+    );
+    assert!(!alone.contains("In its paragraph"), "no texts given");
+    // With the documents' texts (the document's ff:sourceFile in the directory), the quote
+    // in its paragraph, found across a line break and a hyphenated word.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = format!(
+        "Heading\n\nAlso, a recent video is report-\nedly from France.\n{}\n\nNext.\n",
+        quote.replace(" child ", "\nchild ")
+    );
+    std::fs::write(dir.path().join("000_dcc699e05d23521a.txt"), text).expect("written");
+    e.sources = Some(dir.path().to_owned());
+    let shown = page(&e);
+    assert!(
+        shown.contains(&format!(
+            "<blockquote class=\"passage\">Also, a recent video is reportedly from France. \
+             <mark>{quote}</mark></blockquote>"
+        )),
+        "{shown}"
+    );
+    // A quote the text does not hold shows nothing more.
+    std::fs::write(
+        dir.path().join("000_dcc699e05d23521a.txt"),
+        "Other words.\n",
+    )
+    .expect("written");
+    assert!(!page(&e).contains("In its paragraph"));
+}
+
+#[test]
+fn a_measure_page_compares_its_world_and_regional_counts_source_by_source() {
+    let e = endpoint(Limits::default(), None);
+    let (status, _, _, page) = fetch(&e, Method::GET, "/id/measure/returnees.html", None);
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Returnees: the counts for the world and regions, source by source"),
+        "{page}"
+    );
+    // As many rows as the graph has counts of returnees about the world or a region.
+    let count = {
+        let dataset = e.dataset.read().unwrap();
+        let source = Source::new(
+            "test",
+            "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f ff:measure measure:returnees ; \
+             ff:about [ a ff:Region ] FILTER NOT EXISTS { ?f ff:unit ?u } }",
+        );
+        let rows = crate::engine::select(&*dataset, &e.settings, &source, &Default::default())
+            .expect("counts")
+            .rows;
+        match &rows[0][0] {
+            Some(Term::Literal(n)) => n.value().parse::<usize>().expect("a number"),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(count >= 3, "{count}");
+    let table = page
+        .split("id=\"compare-sources\"")
+        .nth(1)
+        .expect("the view");
+    assert_eq!(table.matches("<tr><td>").count(), count);
+    // Each bar names its region, as the subjects differ.
+    assert!(table.contains(">World: "), "{table}");
+    // A resource that is neither a country nor a measure has no such view.
+    let (_, _, _, figure) = fetch(&e, Method::GET, &format!("{RUSSIA}.html"), None);
+    assert!(!figure.contains("compare-sources"));
+}
+
+#[test]
+fn the_ontology_page_reads_a_cube_structure_component_by_component() {
+    let e = endpoint(Limits::default(), None);
+    let (_, _, _, page) = fetch(&e, Method::GET, "/ontology.html", None);
+    let section = page
+        .split("id=\"ProseFigureStructure\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the structure's section");
+    assert!(!section.contains("_:"), "no blank node labels: {section}");
+    let at = |what: &str| section.find(what).unwrap_or_else(|| panic!("{what}: {section}"));
+    // Dimensions in their order, then the measure, then the attributes.
+    assert!(at("qb:dimension <a href=\"/ontology#measure\"") < at("qb:order 4"));
+    assert!(at("qb:order 4") < at("qb:measure <a"));
+    assert!(at("qb:measure <a") < at("qb:attribute <a"));
+}

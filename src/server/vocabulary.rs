@@ -318,7 +318,12 @@ impl View<'_> {
                 .prefixes
                 .shorten(predicate)
                 .unwrap_or_else(|| predicate.clone());
-            let values: Vec<String> = statements.values[predicate]
+            let mut terms: Vec<&(Term, Option<String>)> =
+                statements.values[predicate].iter().collect();
+            // Data Cube components as the structure reads: dimensions in their order, then
+            // measures, then attributes.
+            terms.sort_by_key(|(term, _)| self.component_rank(term));
+            let values: Vec<String> = terms
                 .iter()
                 .map(|(term, label)| self.value(term, label.as_deref()))
                 .collect();
@@ -333,7 +338,8 @@ impl View<'_> {
     }
 
     /// A value; a blank node given as a union of classes (`[ owl:unionOf ( A B ) ]`) is shown
-    /// as "A or B".
+    /// as "A or B", another (a Data Cube component) by its statements, `[ qb:dimension
+    /// ff:measure · qb:order 1 ]`.
     fn value(&self, term: &Term, label: Option<&str>) -> String {
         if let Term::BlankNode(node) = term {
             if let Some(members) = self.union(node) {
@@ -343,12 +349,67 @@ impl View<'_> {
                     .collect::<Vec<_>>()
                     .join(" or ");
             }
+            if let Some(statements) = self.blank.get(node) {
+                let parts: Vec<String> = statements
+                    .order
+                    .iter()
+                    .flat_map(|predicate| {
+                        let name = self
+                            .prefixes
+                            .shorten(predicate)
+                            .unwrap_or_else(|| predicate.clone());
+                        statements.values[predicate]
+                            .iter()
+                            .map(move |(value, label)| {
+                                // One level: a blank node inside is shown by its label.
+                                let shown = match value {
+                                    Term::BlankNode(_) => escape(&value.to_string()),
+                                    _ => value_html(
+                                        &Value::Term(value.clone(), label.clone()),
+                                        self.prefixes,
+                                        self.site,
+                                    ),
+                                };
+                                format!("{} {shown}", escape(&name))
+                            })
+                    })
+                    .collect();
+                return format!("[ {} ]", parts.join(" · "));
+            }
         }
         value_html(
             &Value::Term(term.clone(), label.map(str::to_owned)),
             self.prefixes,
             self.site,
         )
+    }
+
+    /// Where a Data Cube component spec sorts: (dimension 0, measure 1, attribute 2, other 3;
+    /// its `qb:order`; its property).
+    fn component_rank(&self, term: &Term) -> (u8, u64, String) {
+        let Term::BlankNode(node) = term else {
+            return (3, 0, term.to_string());
+        };
+        let Some(statements) = self.blank.get(node) else {
+            return (3, 0, term.to_string());
+        };
+        let first = |local: &str| {
+            statements
+                .values
+                .get(&format!("{QB}{local}"))
+                .and_then(|v| v.first())
+                .map(|(t, _)| t.clone())
+        };
+        let order = match first("order") {
+            Some(Term::Literal(l)) => l.value().parse().unwrap_or(u64::MAX),
+            _ => u64::MAX,
+        };
+        for (rank, kind) in [(0, "dimension"), (1, "measure"), (2, "attribute")] {
+            if let Some(property) = first(kind) {
+                return (rank, order, property.to_string());
+            }
+        }
+        (3, order, term.to_string())
     }
 
     /// The members of the list a blank node's `owl:unionOf` holds.
@@ -384,6 +445,9 @@ impl View<'_> {
         None
     }
 }
+
+/// The W3C Data Cube vocabulary.
+const QB: &str = "http://purl.org/linked-data/cube#";
 
 fn anchor_of(heading: &str) -> String {
     heading.to_lowercase().replace(' ', "-")
