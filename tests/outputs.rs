@@ -317,3 +317,48 @@ fn dump_describe_writes_the_void_of_the_dump() {
             .any(|t| t.subject.to_string() == "<https://example.org/kg/.well-known/void#dataset>")
     );
 }
+
+#[test]
+fn a_select_is_drawn_as_a_bar_chart_in_text_and_in_svg() {
+    let query = "SELECT ?region (COUNT(*) AS ?n) WHERE { ?f ff:about ?r . ?r a ff:Region ; \
+                 rdfs:label ?region } GROUP BY ?region ORDER BY DESC(?n) LIMIT 4";
+    let chart = stdout_of(&["query", "--format", "chart", "-e", query]);
+    let lines: Vec<&str> = chart.lines().collect();
+    assert_eq!(lines[0], "?n by ?region", "{chart}");
+    assert_eq!(lines.len(), 5, "{chart}");
+    // The longest bar is the first row's, the largest count.
+    let blocks = |l: &str| l.chars().filter(|c| *c == '█').count();
+    assert!(
+        lines[1].starts_with("World") && blocks(lines[1]) > blocks(lines[2]),
+        "{chart}"
+    );
+    // Into a file named .svg: an SVG image, a bar a row.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let svg = dir.path().join("regions.svg");
+    ffkg()
+        .args(["query", "-e", query, "-o"])
+        .arg(&svg)
+        .assert()
+        .success();
+    let svg = read(&svg);
+    assert!(
+        svg.starts_with("<?xml") && svg.ends_with("</svg>\n"),
+        "{svg}"
+    );
+    assert_eq!(svg.matches("<rect").count(), 4);
+    // In the REPL, `.chart` draws the last query's answer; a query without numbers is refused.
+    let script = format!("{query}\n.chart\n.chart SELECT ?x WHERE {{ ?x a ff:Country }} LIMIT 1\n");
+    let out = ffkg()
+        .write_stdin(script)
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(stdout.contains("?n by ?region\nWorld"), "{stdout}");
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8");
+    assert!(
+        stderr.contains("a chart needs a column of numbers"),
+        "{stderr}"
+    );
+}

@@ -113,6 +113,8 @@ pub enum FormatArg {
     Tsv,
     Json,
     Xml,
+    Chart,
+    Svg,
     #[value(alias = "ttl")]
     Turtle,
     #[value(alias = "nt")]
@@ -134,6 +136,8 @@ impl From<FormatArg> for Format {
             FormatArg::Tsv => Self::Tsv,
             FormatArg::Json => Self::Json,
             FormatArg::Xml => Self::Xml,
+            FormatArg::Chart => Self::Chart,
+            FormatArg::Svg => Self::Svg,
             FormatArg::Turtle => Self::Turtle,
             FormatArg::Ntriples => Self::Ntriples,
             FormatArg::Nquads => Self::Nquads,

@@ -28,6 +28,10 @@ pub enum Format {
     Json,
     /// SPARQL Query Results XML (solutions).
     Xml,
+    /// A bar chart in Unicode blocks, for people (solutions).
+    Chart,
+    /// A bar chart as an SVG image (solutions).
+    Svg,
     /// Turtle (graphs).
     Turtle,
     /// N-Triples (graphs).
@@ -43,12 +47,14 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::Table,
         Self::Csv,
         Self::Tsv,
         Self::Json,
         Self::Xml,
+        Self::Chart,
+        Self::Svg,
         Self::Turtle,
         Self::Ntriples,
         Self::Nquads,
@@ -64,6 +70,8 @@ impl Format {
             Self::Tsv => "tsv",
             Self::Json => "json",
             Self::Xml => "xml",
+            Self::Chart => "chart",
+            Self::Svg => "svg",
             Self::Turtle => "turtle",
             Self::Ntriples => "ntriples",
             Self::Nquads => "nquads",
@@ -101,7 +109,13 @@ impl Format {
 
     pub fn kind(self) -> ResultKind {
         match self {
-            Self::Table | Self::Csv | Self::Tsv | Self::Json | Self::Xml => ResultKind::Solutions,
+            Self::Table
+            | Self::Csv
+            | Self::Tsv
+            | Self::Json
+            | Self::Xml
+            | Self::Chart
+            | Self::Svg => ResultKind::Solutions,
             _ => ResultKind::Graph,
         }
     }
@@ -115,6 +129,7 @@ impl Format {
             "tsv" => Self::Tsv,
             "srj" | "json" => Self::Json,
             "srx" | "xml" => Self::Xml,
+            "svg" => Self::Svg,
             "ttl" | "turtle" => Self::Turtle,
             "nt" | "ntriples" => Self::Ntriples,
             "nq" | "nquads" => Self::Nquads,
@@ -161,7 +176,8 @@ impl Format {
 
     pub fn media_type(self) -> &'static str {
         match self {
-            Self::Table => "text/plain",
+            Self::Table | Self::Chart => "text/plain",
+            Self::Svg => "image/svg+xml",
             Self::Csv => QueryResultsFormat::Csv.media_type(),
             Self::Tsv => QueryResultsFormat::Tsv.media_type(),
             Self::Json => QueryResultsFormat::Json.media_type(),
@@ -174,7 +190,8 @@ impl Format {
 
     pub fn file_extension(self) -> &'static str {
         match self {
-            Self::Table => "txt",
+            Self::Table | Self::Chart => "txt",
+            Self::Svg => "svg",
             Self::Csv => "csv",
             Self::Tsv => "tsv",
             Self::Json => "srj",

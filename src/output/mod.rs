@@ -2,6 +2,7 @@
 //! REPL and HTTP, the [`sink::Sink`]s results stream into, the serializers for every W3C format
 //! ([`render`]), the text table ([`table`]) and progress bars ([`progress`]).
 
+pub mod chart;
 pub mod dataset;
 pub mod format;
 pub mod jsonld;

@@ -1,6 +1,6 @@
 //! Streaming query results and datasets to any writer, in every format of [`Format`].
 
-use super::{RenderOptions, Written, table};
+use super::{RenderOptions, Written, chart, table};
 use crate::error::{Error, Result};
 use crate::output::format::Format;
 use crate::output::jsonld::{Compact, RdfWriter};
@@ -52,7 +52,16 @@ pub fn write_results<W: Write>(
                 }
                 Written { rows, hidden: 0 }
             }
-            None => table::write_table(solutions, options, origin, &mut writer)?,
+            None => match options.format {
+                Format::Chart | Format::Svg => chart::write_chart(
+                    solutions,
+                    options,
+                    origin,
+                    &mut writer,
+                    options.format == Format::Svg,
+                )?,
+                _ => table::write_table(solutions, options, origin, &mut writer)?,
+            },
         },
         QueryResults::Graph(triples) => {
             let rdf_format = options.format.rdf_format().ok_or_else(|| {

@@ -43,6 +43,8 @@ pub enum Command {
     Schema,
     /// `.explain [QUERY]`: without a query, the last query run.
     Explain(Option<String>),
+    /// `.chart [QUERY]`: a SELECT's answer as a bar chart; without a query, the last one run.
+    Chart(Option<String>),
     /// `.reasoning [none|rdfs|owl]`: without a level, shows the level in use.
     Reasoning(Option<Reasoning>),
     /// `.endpoint [URL|NAME|local]`: without an argument, says where the session is.
@@ -140,6 +142,12 @@ pub const COMMANDS: &[Spec] = &[
         args: "FILE",
         help: "write the session's graph to FILE (syntax from its extension; .nq and .trig \
                keep the named graphs)",
+    },
+    Spec {
+        name: "chart",
+        args: "[QUERY]",
+        help: "run a SELECT (or the last query) and draw its first number column against its \
+               first other column as a bar chart (.output FILE.svg writes SVG)",
     },
     Spec {
         name: "explain",
@@ -264,6 +272,7 @@ pub fn parse(line: &str) -> Result<Command> {
         "explain" => Ok(Command::Explain(
             (!rest.is_empty()).then(|| rest.to_owned()),
         )),
+        "chart" => Ok(Command::Chart((!rest.is_empty()).then(|| rest.to_owned()))),
         "reasoning" => match words.as_slice() {
             [] => Ok(Command::Reasoning(None)),
             [level] => Ok(Command::Reasoning(Some(level.parse().map_err(

@@ -121,6 +121,7 @@ impl Session {
                 }
             }
             Command::Explain(query) => self.explain(query.is_some(), chunk, origin)?,
+            Command::Chart(query) => self.chart(query.is_some(), chunk, origin)?,
             Command::Reasoning(None) => {
                 let dataset = read_lock(&self.dataset, origin)?;
                 let level = local(&**dataset, ".reasoning")?.reasoning();
@@ -289,19 +290,56 @@ impl Session {
         Ok(())
     }
 
-    /// `.explain QUERY` (the query in the chunk after the command name) or the last query.
-    fn explain(&mut self, has_query: bool, chunk: &Chunk, origin: &str) -> Result<(), Stop> {
-        let text = if has_query {
-            // Keep the query where it was typed, so error positions are those of the input.
+    /// The query a command names: the one typed after it (kept where it was typed, so error
+    /// positions are those of the input) or else the last query run.
+    fn query_after(&self, command: &str, has_query: bool, chunk: &Chunk) -> Result<String, Stop> {
+        if has_query {
             let mut text = chunk.positioned_text();
             let at = text.len() - chunk.text.len();
-            text.replace_range(at..at + ".explain".len(), &" ".repeat(".explain".len()));
-            text
-        } else {
-            self.last_query.clone().ok_or_else(|| {
-                Error::usage("no query to explain yet: .explain SELECT … runs one and explains it")
-            })?
+            text.replace_range(at..at + command.len(), &" ".repeat(command.len()));
+            return Ok(text);
+        }
+        self.last_query.clone().ok_or_else(|| {
+            Error::usage(format!(
+                "no query run yet: {command} SELECT … runs one (without one, {command} takes the \
+                 last query)"
+            ))
+            .into()
+        })
+    }
+
+    /// `.chart QUERY` or the last query, its answer drawn as a bar chart (or SVG into an
+    /// `.output FILE.svg`).
+    fn chart(&mut self, has_query: bool, chunk: &Chunk, origin: &str) -> Result<(), Stop> {
+        let text = self.query_after(".chart", has_query, chunk)?;
+        let source = Source::new(origin, text);
+        let statement = engine::prepare(&source, &self.settings)?;
+        let select = match &statement.body {
+            crate::engine::Body::Query(query) => {
+                matches!(**query, spargebra::Query::Select { .. })
+            }
+            crate::engine::Body::Update(_) => false,
         };
+        if !select {
+            return Err(Error::usage(".chart draws the answer of a SELECT").into());
+        }
+        let svg = self
+            .output
+            .as_deref()
+            .is_some_and(|p| Format::from_path(p).0 == Some(Format::Svg));
+        let kept = self.formats.solutions;
+        self.formats.solutions = Some(if svg { Format::Svg } else { Format::Chart });
+        let result = self.query(statement, None);
+        self.formats.solutions = kept;
+        if has_query {
+            self.last_query = Some(chunk.text[".chart".len()..].to_owned());
+        }
+        result
+    }
+
+    /// `.explain QUERY` (the query in the chunk after the command name) or the last query.
+    fn explain(&mut self, has_query: bool, chunk: &Chunk, origin: &str) -> Result<(), Stop> {
+        let text = self.query_after(".explain", has_query, chunk)?;
         let source = Source::new(origin, text);
         let statement = engine::prepare(&source, &self.settings)?;
         if statement.kind() != Kind::Query {

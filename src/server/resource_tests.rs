@@ -458,7 +458,11 @@ fn the_ontology_page_reads_a_cube_structure_component_by_component() {
         .and_then(|rest| rest.split("</section>").next())
         .expect("the structure's section");
     assert!(!section.contains("_:"), "no blank node labels: {section}");
-    let at = |what: &str| section.find(what).unwrap_or_else(|| panic!("{what}: {section}"));
+    let at = |what: &str| {
+        section
+            .find(what)
+            .unwrap_or_else(|| panic!("{what}: {section}"))
+    };
     // Dimensions in their order, then the measure, then the attributes.
     assert!(at("qb:dimension <a href=\"/ontology#measure\"") < at("qb:order 4"));
     assert!(at("qb:order 4") < at("qb:measure <a"));
