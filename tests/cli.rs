@@ -520,7 +520,7 @@ fn unknown_formats_list_the_valid_ones() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "table, csv, tsv, json, xml, turtle",
+            "table, csv, tsv, json, xml, chart, svg, turtle",
         ));
     ffkg()
         .args(["query", "--format", "turtle", "-e", "SELECT * {}"])
