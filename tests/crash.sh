@@ -31,14 +31,18 @@ jobs=(
     "dump --output|out.nt|dump --no-embedded --data @IN@ --format ntriples --output @OUT@"
 )
 
-run() { # input output command…
+argv() { # input output command…: the command's words, in the array `args`
     local input=$1 output=$2
     shift 2
-    local args=()
+    args=()
     for word in $*; do
         word=${word//@IN@/$input}
         args+=("${word//@OUT@/$output}")
     done
+}
+
+run() { # input output command…
+    argv "$@"
     "$ffkg" "${args[@]}"
 }
 
@@ -60,7 +64,10 @@ for job in "${jobs[@]}"; do
     counts_old=0 counts_new=0
     for ((round = 0; round < rounds; round++)); do
         cp "$work/old.$file" "$out"
-        run "$work/new.nt" "$out" "$command" 2>/dev/null &
+        # Started from this shell, not a subshell, so that $! is ffkg itself: a kill of a
+        # subshell would leave ffkg running to the end.
+        argv "$work/new.nt" "$out" "$command"
+        "$ffkg" "${args[@]}" 2>/dev/null &
         pid=$!
         delay=$((RANDOM % took))
         sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
