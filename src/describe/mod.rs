@@ -60,7 +60,6 @@ impl std::fmt::Debug for Lookup<'_> {
 }
 
 impl Lookup<'_> {
-    /// The rows of a SELECT query, each value in the order of the projection.
     /// The quote of `node` in its paragraph, when the file of the document that states it is
     /// in `sources`.
     pub fn passage(
@@ -84,6 +83,7 @@ impl Lookup<'_> {
         })
     }
 
+    /// The rows of a SELECT query, each value in the order of the projection.
     pub fn rows(&self, text: &str) -> Result<Vec<Vec<Option<Term>>>> {
         let source = Source::new("describe", text);
         Ok(engine::select(self.dataset, self.settings, &source, &self.token)?.rows)

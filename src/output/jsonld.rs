@@ -16,6 +16,10 @@ pub struct Compact<W: Write> {
     serializer: LowLevelJsonSerializer,
     /// Bytes written but not yet a whole token.
     pending: Vec<u8>,
+    /// `pending` is read once it holds this much: oxjsonld writes a character at a time, and
+    /// each read lexes an unfinished token from its start, so the bound doubles past a long
+    /// token and a huge literal costs linear time.
+    read_at: usize,
     /// The last key read, while its value is not yet complete.
     key: Option<String>,
     /// Nesting depth inside `@context` (0: outside), where nothing is shortened.
@@ -46,6 +50,7 @@ impl<W: Write> Compact<W> {
             parser: LowLevelJsonParser::new(),
             serializer: LowLevelJsonSerializer::new(),
             pending: Vec::new(),
+            read_at: READ_AT,
             key: None,
             context_depth: 0,
             depth: 0,
@@ -179,10 +184,16 @@ fn shorten<'a>(iri: Cow<'a, str>, prefixes: &[(String, String)]) -> Cow<'a, str>
     iri
 }
 
+/// The least `pending` is left to grow before it is read.
+const READ_AT: usize = 8192;
+
 impl<W: Write> Write for Compact<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.pending.extend_from_slice(buf);
-        self.drain(false)?;
+        if self.pending.len() >= self.read_at {
+            self.drain(false)?;
+            self.read_at = READ_AT.max(2 * self.pending.len());
+        }
         Ok(buf.len())
     }
 

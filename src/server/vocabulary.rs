@@ -387,11 +387,12 @@ impl View<'_> {
     /// Where a Data Cube component spec sorts: (dimension 0, measure 1, attribute 2, other 3;
     /// its `qb:order`; its property).
     fn component_rank(&self, term: &Term) -> (u8, u64, String) {
+        // Anything else keeps its place (the sort is stable).
         let Term::BlankNode(node) = term else {
-            return (3, 0, term.to_string());
+            return (3, 0, String::new());
         };
         let Some(statements) = self.blank.get(node) else {
-            return (3, 0, term.to_string());
+            return (3, 0, String::new());
         };
         let first = |local: &str| {
             statements
@@ -409,7 +410,7 @@ impl View<'_> {
                 return (rank, order, property.to_string());
             }
         }
-        (3, order, term.to_string())
+        (3, 0, String::new())
     }
 
     /// The members of the list a blank node's `owl:unionOf` holds.
