@@ -362,3 +362,23 @@ fn a_select_is_drawn_as_a_bar_chart_in_text_and_in_svg() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_quad_file_beside_the_embedded_graph_is_dumped_once() {
+    // The file's named-graph quads join the default graph (its merge) when read beside the
+    // embedded graph; written back, each is in its named graph alone.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("both.nq");
+    ffkg()
+        .args(["dump", "--data", &arg("sample.nq"), "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = read(&out);
+    let alice = "<http://example.org/alice> <http://example.org/name> \"Alice\"@en";
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with(alice)).collect();
+    assert_eq!(
+        lines,
+        [format!("{alice} <http://example.org/graph/people> .")]
+    );
+}

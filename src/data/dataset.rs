@@ -370,9 +370,23 @@ impl Dataset {
     pub fn unmerged_default_quads(&self) -> Quads<'_> {
         match &self.backend {
             Storage::Store { store, .. } => export::store_unmerged_default(store),
-            // The embedded graph's default graph is its named graphs' merge; the files' own
-            // default graph is not in it.
-            Storage::Overlay(overlay) => Box::new(overlay.own_default_graph().map(Ok)),
+            // The embedded graph's default graph is its named graphs' merge; the files'
+            // default graph holds copies of their named graphs' quads (and entailments) too,
+            // which are left out here.
+            Storage::Overlay(overlay) => {
+                let named: std::collections::HashSet<oxigraph::model::Triple> = overlay
+                    .files()
+                    .quads()
+                    .filter(|q| matches!(q.graph_name, GraphName::NamedNode(_)))
+                    .map(Into::into)
+                    .collect();
+                Box::new(
+                    overlay
+                        .own_default_graph()
+                        .filter(move |q| !named.contains(&q.clone().into()))
+                        .map(Ok),
+                )
+            }
             Storage::Prebuilt(_) => Box::new(std::iter::empty()),
         }
     }

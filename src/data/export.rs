@@ -76,7 +76,8 @@ impl Graphs for Export<'_> {
         if !self.dataset.default_graph_is_union() {
             return Ok(None);
         }
-        // Entailments are in `graph:inferred`, so never among these.
+        // Entailments are in `graph:inferred`, so never among these (the files' copies of
+        // theirs in their default graph are left out with the rest of their named graphs').
         Ok(Some(self.dataset.unmerged_default_quads()))
     }
 }
@@ -115,7 +116,7 @@ impl Dataset {
     }
 }
 
-/// The default graph's quads of a store whose triple no named graph holds.
+/// The default graph's quads of a store whose triple no written (IRI-named) graph holds.
 pub fn store_unmerged_default(store: &oxigraph::store::Store) -> Quads<'_> {
     let named = move |q: &Quad| -> Result<bool> {
         for held in store.quads_for_pattern(
@@ -124,7 +125,11 @@ pub fn store_unmerged_default(store: &oxigraph::store::Store) -> Quads<'_> {
             Some(q.object.as_ref()),
             None,
         ) {
-            if !held.map_err(Error::store)?.graph_name.is_default_graph() {
+            // Only an IRI-named graph is written beside the default graph.
+            if matches!(
+                held.map_err(Error::store)?.graph_name,
+                GraphName::NamedNode(_)
+            ) {
                 return Ok(true);
             }
         }
