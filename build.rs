@@ -11,6 +11,15 @@ mod blob;
 #[allow(dead_code)]
 mod infer;
 
+// The full-text index of the embedded graph's texts is built here too, so a search starts
+// without reading them.
+#[path = "src/search/index.rs"]
+#[allow(dead_code)]
+mod index;
+#[path = "src/search/tokens.rs"]
+#[allow(dead_code)]
+mod tokens;
+
 use blob::{Kind, OWL_ONLY, TermKey};
 use infer::Reasoning;
 use oxrdf::{Term, Triple, TripleRef};
@@ -30,6 +39,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/data/blob.rs");
     println!("cargo:rerun-if-changed=src/infer");
     println!("cargo:rerun-if-changed=queries");
+    println!("cargo:rerun-if-changed=src/search");
     write_library(&root, &out);
 
     let files = embedded_files(&root);
@@ -143,6 +153,26 @@ fn main() {
         }
     }
     graphs.sort_unstable();
+    // The texts of the searched properties, stated or entailed (at the default level, `owl`,
+    // which entails most).
+    let searched: HashSet<String> = index::FIELDS
+        .iter()
+        .map(|(namespace, name, _)| format!("{namespace}{name}"))
+        .collect();
+    let texts = asserted
+        .iter()
+        .copied()
+        .chain(inferred.iter().flat_map(|(triples, _)| triples))
+        .filter(|t| searched.contains(t.predicate.as_str()))
+        .filter_map(|t| match &t.object {
+            Term::Literal(literal) => Some(literal.value().to_owned()),
+            _ => None,
+        });
+    fs::write(
+        out.join("search.bin"),
+        index::TextIndex::build(texts).to_bytes(),
+    )
+    .expect("OUT_DIR is writable");
     fs::write(
         out.join("embedded.bin"),
         blob::encode(&terms, &quads, &graphs),

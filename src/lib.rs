@@ -14,6 +14,7 @@ pub mod infer;
 pub mod library;
 pub mod output;
 pub mod repl;
+pub mod search;
 pub mod server;
 pub mod sparql;
 

@@ -147,6 +147,32 @@ fn a_broken_cube_breaks_the_constraints_it_should() {
 }
 
 #[test]
+fn a_hierarchical_code_list_is_checked_along_its_own_property() {
+    // The measures as a hierarchy under one root that has no narrower measures: every other
+    // measure a figure has is then out of the hierarchy, along skos:narrower (IC-20) or along
+    // the inverse of skos:broader (IC-21), and only the template of that kind trips.
+    for (link, trips, keeps) in [
+        ("skos:narrower", "ic-20.rq", "ic-21.rq"),
+        ("[ owl:inverseOf skos:broader ]", "ic-21.rq", "ic-20.rq"),
+    ] {
+        let mut dataset = normalized();
+        update(
+            &mut dataset,
+            "hierarchy",
+            &format!(
+                "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n\
+                 INSERT {{ ?list a qb:HierarchicalCodeList ; \
+                   qb:hierarchyRoot measure:foreign-fighters ; qb:parentChildProperty {link} }} \
+                 WHERE {{ ff:measure qb:codeList ?list }}"
+            ),
+        );
+        let broken = broken(&dataset);
+        assert!(broken.iter().any(|b| b == trips), "{link}: {broken:?}");
+        assert!(!broken.iter().any(|b| b == keeps), "{link}: {broken:?}");
+    }
+}
+
+#[test]
 fn each_prose_figure_is_placed_at_its_printed_value_in_its_quote() {
     let dataset = Dataset::from_prebuilt(Prebuilt::with_reasoning(Reasoning::None));
     // The offset is in characters (SPARQL counts code points, as does the curation).

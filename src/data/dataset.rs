@@ -15,16 +15,19 @@ use crate::error::{Error, Result};
 use crate::infer::Reasoning;
 use crate::output::dataset::{Quads, Wrote};
 use crate::output::format::Format;
+use crate::search::{self, TextIndex};
 use crate::sparql::prefixes::PrefixMap;
 use crate::sparql::{Fetch, evaluator};
 use oxigraph::model::{GraphName, NamedNode, Quad};
 use oxigraph::sparql::{
     CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, QueryExplanation, QueryResults,
+    SparqlEvaluator,
 };
 use oxigraph::store::Store;
 use spargebra::{Query, Update};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Where the dataset comes from, validated from the command line.
 #[derive(Debug, Clone)]
@@ -57,6 +60,8 @@ pub struct Dataset {
     merge: Option<Merge>,
     /// What its statements may fetch (nothing unless a front end allows it).
     fetch: Fetch,
+    /// The full-text index of its texts, once a statement has searched.
+    text: search::Cache,
 }
 
 impl std::fmt::Debug for Dataset {
@@ -118,6 +123,7 @@ impl Dataset {
             reasoning,
             merge,
             fetch: Fetch::NONE,
+            text: search::Cache::default(),
         })
     }
 
@@ -131,6 +137,7 @@ impl Dataset {
             reasoning: Reasoning::None,
             merge: None,
             fetch: Fetch::NONE,
+            text: search::Cache::default(),
         })
     }
 
@@ -144,6 +151,7 @@ impl Dataset {
             reasoning: Reasoning::None,
             merge: None,
             fetch: Fetch::NONE,
+            text: search::Cache::default(),
         }
     }
 
@@ -154,6 +162,7 @@ impl Dataset {
             backend: Storage::Prebuilt(graph),
             merge: None,
             fetch: Fetch::NONE,
+            text: search::Cache::default(),
         }
     }
 
@@ -251,6 +260,7 @@ impl Dataset {
     /// Changes the reasoning level: the embedded graph switches to its prebuilt entailments, a
     /// store has its entailments recomputed. Returns how many triples `graph:inferred` holds.
     pub fn set_reasoning(&mut self, level: Reasoning) -> Result<u64> {
+        self.text.clear();
         match &mut self.backend {
             Storage::Prebuilt(graph) => {
                 *graph = Prebuilt::with_reasoning(level);
@@ -309,6 +319,7 @@ impl Dataset {
         if let (Some(merge), Some(before)) = (&self.merge, &before) {
             merge.reconcile(&store, before)?;
         }
+        self.text.clear();
         self.refresh_entailments()
     }
 
@@ -330,6 +341,7 @@ impl Dataset {
         graph: Option<NamedNode>,
     ) -> Result<()> {
         graph::load_file(self.store()?, path, format, graph)?;
+        self.text.clear();
         self.refresh_entailments()
     }
 
@@ -445,6 +457,57 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// An evaluator for `statement`, with the search functions when it calls one (the index is
+    /// built then, the first time, under the statement's token).
+    fn evaluator_for(
+        &self,
+        statement: &dyn std::fmt::Display,
+        token: &CancellationToken,
+        origin: &str,
+    ) -> Result<SparqlEvaluator> {
+        let plain = evaluator(Some(token.clone()), self.fetch);
+        if !search::functions::used_in(&statement.to_string()) {
+            return Ok(plain);
+        }
+        let index = self
+            .text
+            .get_or_build(|| self.build_text_index(token, origin))?;
+        Ok(search::functions::register(plain, index))
+    }
+
+    /// The full-text index of the data as it is now: the embedded graph's from the binary,
+    /// any other's read from the data.
+    pub fn build_text_index(
+        &self,
+        token: &CancellationToken,
+        origin: &str,
+    ) -> Result<Arc<TextIndex>> {
+        if let (Storage::Prebuilt(_), Some(index)) = (&self.backend, search::embedded()) {
+            return Ok(index);
+        }
+        self.read_text_index(token, origin).map(Arc::new)
+    }
+
+    /// The index built from the data's texts, read with a query.
+    pub fn read_text_index(&self, token: &CancellationToken, origin: &str) -> Result<TextIndex> {
+        let query = evaluator(Some(token.clone()), self.fetch)
+            .parse_query(&search::texts_query())
+            .map_err(|e| Error::evaluation(origin, e))?;
+        let QueryResults::Solutions(rows) = self.query(query, origin)? else {
+            return Ok(TextIndex::default());
+        };
+        let mut texts = Vec::new();
+        for row in rows {
+            let row = row.map_err(|e| Error::from_evaluation(origin, e))?;
+            if let Some(oxigraph::model::Term::Literal(text)) = row.get("text") {
+                texts.push(text.value().to_owned());
+            }
+        }
+        Ok(TextIndex::build(texts))
+    }
+}
+
 fn default_graph(graph: Prebuilt) -> impl Iterator<Item = Quad> {
     graph.quads().map(|q| Quad {
         graph_name: GraphName::DefaultGraph,
@@ -474,7 +537,8 @@ impl Backend for Dataset {
         token: CancellationToken,
         origin: &str,
     ) -> Result<QueryResults<'static>> {
-        self.query(evaluator(Some(token), self.fetch).for_query(query), origin)
+        let evaluator = self.evaluator_for(&query, &token, origin)?;
+        self.query(evaluator.for_query(query), origin)
     }
 
     fn explain_query(
@@ -483,7 +547,8 @@ impl Backend for Dataset {
         token: CancellationToken,
         origin: &str,
     ) -> Result<QueryExplanation> {
-        self.explain(evaluator(Some(token), self.fetch).for_query(query), origin)
+        let evaluator = self.evaluator_for(&query, &token, origin)?;
+        self.explain(evaluator.for_query(query), origin)
     }
 
     fn run_update(
@@ -493,10 +558,8 @@ impl Backend for Dataset {
         token: CancellationToken,
         origin: &str,
     ) -> Result<()> {
-        self.update(
-            evaluator(Some(token), self.fetch).for_update(update),
-            origin,
-        )
+        let evaluator = self.evaluator_for(&update, &token, origin)?;
+        self.update(evaluator.for_update(update), origin)
     }
 
     fn write_dataset(

@@ -26,7 +26,7 @@ use card::named;
 pub use card::{Description, Field, Section, Value, name_of};
 pub use compare::{Compared, Comparison};
 pub use plan::plan_tree;
-pub use queries::{find_query, schema_queries};
+pub use queries::{find_query, schema_queries, search_query};
 pub use text::wrap;
 pub use typos::{warn_never_bound, warn_unknown_names};
 

@@ -22,6 +22,47 @@ pub fn find_query(text: &str) -> String {
     )
 }
 
+/// `.find TEXT` on local data: resources whose names, descriptions or quotes hold every word
+/// of the text (full-text search, [`crate::search`]), best first by the BM25 score of their best
+/// text, a name's words weighing more than a quote's; figures and quotations come after the
+/// rest, as in [`find_query`]. `?matched` is the property of the text that scored best.
+pub fn search_query(text: &str) -> String {
+    let words = Literal::new_simple_literal(text);
+    let fields: Vec<String> = crate::search::FIELDS
+        .iter()
+        .map(|(namespace, name, weight)| format!("(<{namespace}{name}> {weight})"))
+        .collect();
+    let scored = |property: &str, score: &str| {
+        format!(
+            "VALUES ({property} ?weight) {{ {fields} }}\n\
+             ?resource {property} ?text .\n\
+             FILTER(isIRI(?resource))\n\
+             BIND(?weight * <{FF}textScore>(?text, {words}) AS {score})\n\
+             FILTER(BOUND({score}))",
+            fields = fields.join(" ")
+        )
+    };
+    format!(
+        "SELECT ?resource ?label ?type ?score ?matched WHERE {{\n\
+         {{ SELECT ?resource (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (MAX(?minor) AS ?rank) \
+              (SAMPLE(?top) AS ?best) (SAMPLE(?field) AS ?matched) WHERE {{\n\
+             {{ SELECT ?resource (MAX(?s) AS ?top) WHERE {{\n{all}\n}} GROUP BY ?resource }}\n\
+             {one}\n\
+             FILTER(?s1 = ?top)\n\
+             OPTIONAL {{ ?resource {labels} ?l }}\n\
+             OPTIONAL {{ ?resource a ?t \
+               FILTER NOT EXISTS {{ ?resource a ?narrower . ?narrower <{RDFS}subClassOf> ?t \
+                 FILTER(?narrower != ?t) }} }}\n\
+             BIND(IF(BOUND(?t) && ?t IN (<{FF}Figure>, <{FF}Quotation>), 1, 0) AS ?minor)\n\
+           }} GROUP BY ?resource }}\n\
+         BIND(ROUND(?best * 100) / 100 AS ?score)\n\
+         }} ORDER BY ?rank DESC(?best) ?label",
+        all = scored("?p", "?s"),
+        one = scored("?field", "?s1"),
+        labels = label_path()
+    )
+}
+
 /// `.schema`: the classes and the properties, each with its label, how many instances (or
 /// triples) use it, and its comment. The declared ones (OWL or RDFS); when the graph declares
 /// none, the ones in use. The graph's own come first: those it gives a label (the ontology's),

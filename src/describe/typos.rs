@@ -62,7 +62,11 @@ impl Lookup<'_> {
                 }
                 _ => continue,
             };
-            if iri.starts_with(OWN) && !names.iter().any(|(_, known)| *known == iri) {
+            // The search functions are the engine's, not the graph's.
+            let function = crate::search::functions::NAMES
+                .iter()
+                .any(|name| iri.strip_prefix(crate::sparql::prefixes::FF) == Some(name));
+            if iri.starts_with(OWN) && !function && !names.iter().any(|(_, known)| *known == iri) {
                 names.push((written, iri));
             }
         }

@@ -39,7 +39,7 @@ impl<W: Write> Compact<W> {
     pub fn new(inner: W, prefixes: &PrefixMap) -> Self {
         let mut prefixes: Vec<(String, String)> = prefixes
             .iter()
-            .filter(|(p, _)| !p.is_empty())
+            .filter(|(p, iri)| usable_prefix(p, iri))
             .map(|(p, iri)| (p.to_owned(), iri.to_owned()))
             .collect();
         // The longest namespace wins (`…/id/country/` before `…/id/`).
@@ -98,6 +98,19 @@ impl<W: Write> Compact<W> {
         self.pending.drain(..start);
         Ok(())
     }
+}
+
+/// Whether JSON-LD reads `prefix:rest` back as `namespace` + rest and nothing else: JSON-LD 1.1
+/// expands a term as a prefix only when its IRI ends in a gen-delim, and a prefix named like a
+/// URI scheme would turn an IRI of that scheme left as it is (`urn:isbn:…`) into another one.
+fn usable_prefix(prefix: &str, namespace: &str) -> bool {
+    const SCHEMES: &[&str] = &[
+        "http", "https", "urn", "geo", "tag", "mailto", "file", "ftp", "data", "doi", "info",
+        "did", "tel", "uuid", "news", "ldap", "ipfs",
+    ];
+    !prefix.is_empty()
+        && namespace.ends_with([':', '/', '?', '#', '[', ']', '@'])
+        && !SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(prefix))
 }
 
 /// `{"@context": {prefix: namespace, …}, "@graph":` before the array of nodes.
@@ -311,6 +324,40 @@ mod tests {
             .collect();
         let expected: Graph = triples.into_iter().collect();
         assert_eq!(read, expected);
+    }
+
+    #[test]
+    fn only_prefixes_json_ld_expands_back_are_declared() {
+        let mut prefixes = PrefixMap::default();
+        prefixes.insert("under", "http://example.org/ns_");
+        prefixes.insert("urn", "http://example.org/urn/");
+        prefixes.insert("ex", "http://example.org/ex/");
+        let triples = [
+            Triple::new(
+                iri("http://example.org/ns_a"),
+                iri("http://example.org/ex/p"),
+                iri("urn:isbn:0451450523"),
+            ),
+            Triple::new(
+                iri("http://example.org/urn/b"),
+                iri("http://example.org/ex/p"),
+                iri("http://example.org/ex/c"),
+            ),
+        ];
+        let text = write(&triples, &prefixes);
+        assert!(text.contains("\"ex\""), "{text}");
+        assert!(
+            !text.contains("\"under\"") && !text.contains("\"urn\""),
+            "{text}"
+        );
+        let back: Vec<Triple> = RdfParser::from_format(jsonld())
+            .for_slice(text.as_bytes())
+            .map(|q| Triple::from(q.unwrap()))
+            .collect();
+        assert_eq!(back.len(), 2);
+        for triple in &triples {
+            assert!(back.contains(triple), "{triple} in {text}");
+        }
     }
 
     #[test]

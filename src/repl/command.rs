@@ -93,8 +93,8 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: "find",
-        args: "TEXT",
-        help: "resources whose label or alias contains TEXT",
+        args: "WORDS",
+        help: "full-text search: resources whose names, comments or quotes hold every word, best first",
     },
     Spec {
         name: "schema",

@@ -113,7 +113,14 @@ impl Session {
                 self.write_text(&card)?;
             }
             Command::Find(text) => {
-                self.query_text(Source::new(".find", describe::find_query(&text)), None)?;
+                // An endpoint has no search functions: it gets the plain substring match.
+                let local = read_lock(&self.dataset, ".find")?.local().is_some();
+                let query = if local {
+                    describe::search_query(&text)
+                } else {
+                    describe::find_query(&text)
+                };
+                self.query_text(Source::new(".find", query), None)?;
             }
             Command::Schema => {
                 for (title, text) in describe::schema_queries() {

@@ -68,6 +68,11 @@ pub fn service_description(
     } else {
         format!("sd:feature {} ;\n", features.join(", "))
     };
+    // The full-text search functions every local dataset has.
+    let functions = crate::search::functions::NAMES
+        .iter()
+        .map(|name| format!("<{}{name}>", crate::sparql::prefixes::FF))
+        .collect::<Vec<_>>();
     let title = if described.about.embedded {
         "ffkg: foreign fighters who joined the Islamic State"
     } else {
@@ -81,9 +86,16 @@ pub fn service_description(
            sd:supportedLanguage {languages} ;\n\
            sd:resultFormat {formats} ;\n\
            {feature}\
+           sd:extensionFunction {functions} ;\n\
            dcterms:title \"{title}\"@en ;\n\
            sd:defaultDataset <{dataset}> .\n\
-         <{dataset}> a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] .\n"
+         <{dataset}> a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] .\n\
+         {declared}",
+        functions = functions.join(", "),
+        declared = functions
+            .iter()
+            .map(|f| format!("{f} a sd:Function .\n"))
+            .collect::<String>()
     );
     let quads = RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(turtle.as_bytes())
