@@ -62,6 +62,8 @@ fn find_ranks_names_first_and_ignores_case_and_diacritics() {
     );
     let (out, _) = repl(&[], ".find tunisia zzzunheard\n");
     assert_eq!(first_column(&out), Vec::<String>::new(), "{out}");
+    let (_, err) = repl(&[], ".find -- **\n");
+    assert!(err.contains("has none"), "{err}");
 }
 
 #[test]

@@ -175,6 +175,13 @@ fn terminator(bytes: &[u8], mut i: usize) -> Option<usize> {
                 if next.is_ascii_whitespace() || b"#<@[(\"'".contains(&next) {
                     return Some(i + 1);
                 }
+                // Nor can a name start with a dot: one after a space or the end of a term
+                // ends the statement, unless a digit makes it a decimal (`.5`).
+                let after_term = i > 0
+                    && (bytes[i - 1].is_ascii_whitespace() || b">\"')]".contains(&bytes[i - 1]));
+                if after_term && !next.is_ascii_digit() {
+                    return Some(i + 1);
+                }
             }
             _ => {}
         }
@@ -292,6 +299,21 @@ mod tests {
         );
         assert_eq!(scan.cuts.len(), 4, "{:?}", scan.cuts);
         assert_eq!(lines_end(b"<s> <p> <o> .\r<s>"), 14);
+    }
+
+    /// Found by fuzz/turtle_cuts: a directive ended by ` .` straight before a name
+    /// (`.ex:a`) swallowed the triple after it.
+    #[test]
+    fn a_dot_after_a_term_ends_the_statement_even_before_a_name() {
+        let text = "@prefix ex: <http://e/> .ex:a ex:p \"x\".ex:b ex:p .5 .\n";
+        let kinds = kinds(text, &turtle(text.as_bytes(), 1));
+        assert_eq!(
+            kinds,
+            [
+                ("directive", "@prefix ex: <http://e/> ."),
+                ("statements", "ex:a ex:p \"x\".ex:b ex:p .5 ."),
+            ]
+        );
     }
 
     #[test]

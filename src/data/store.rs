@@ -61,8 +61,16 @@ impl LoadReport {
     }
 }
 
-/// Bulk-loads `files` into `store` (into `graph` when given), showing progress by bytes read:
-/// oxigraph reports progress only once per million triples, too rarely for a bar.
+/// What a failed commit names: the one file, or how many.
+fn store_name(files: &[PathBuf]) -> String {
+    match files {
+        [one] => one.display().to_string(),
+        _ => format!("{} files", files.len()),
+    }
+}
+
+/// Bulk-loads `files` into `store` (into `graph` when given), all or none, showing progress by
+/// bytes read: oxigraph reports progress only once per million triples, too rarely for a bar.
 pub fn bulk_load(
     store: &Store,
     files: &[PathBuf],
@@ -73,6 +81,9 @@ pub fn bulk_load(
     let total_bytes = crate::output::progress::size_of(files)?;
     let bar = crate::output::progress::bytes(total_bytes);
     let mut triples = 0;
+    // One loader for every file, committed once: oxigraph ingests its sorted files in one
+    // atomic step, so a load that fails or is killed leaves the store as it was.
+    let mut loader = store.bulk_loader();
     for path in files {
         let (_, gzipped) = rdf_format_for_input(path, format)?;
         let parser = crate::data::graph::parser_for(path, format, graph.clone())?;
@@ -83,7 +94,6 @@ pub fn bulk_load(
             bar: bar.clone(),
         };
         let reader = decode(counted, gzipped);
-        let mut loader = store.bulk_loader();
         let mut count = 0u64;
         loader
             .load_ok_quads::<oxigraph::io::RdfParseError, oxigraph::store::LoaderError>(
@@ -94,11 +104,11 @@ pub fn bulk_load(
                 }),
             )
             .map_err(|e| loader_error(path, e))?;
-        loader
-            .commit()
-            .map_err(|e| Error::store(format!("{}: {e}", path.display())))?;
         triples += count;
     }
+    loader
+        .commit()
+        .map_err(|e| Error::store(format!("{}: {e}", store_name(files))))?;
     bar.finish_and_clear();
     Ok(LoadReport {
         triples,

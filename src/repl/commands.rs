@@ -115,6 +115,12 @@ impl Session {
             Command::Find(text) => {
                 // An endpoint has no search functions: it gets the plain substring match.
                 let local = read_lock(&self.dataset, ".find")?.local().is_some();
+                if local && crate::search::tokens::terms(&text).is_empty() {
+                    return Err(Error::usage(format!(
+                        ".find searches for words, and '{text}' has none (letters or digits)"
+                    ))
+                    .into());
+                }
                 let query = if local {
                     describe::search_query(&text)
                 } else {

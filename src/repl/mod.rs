@@ -11,7 +11,8 @@
 //! error with the statement's line and exits with that error's code (2 for a bad dot-command,
 //! 3 for a query or data error, 4 for a file that cannot be read or written, 5 for a timeout).
 
-mod command;
+// Public for the fuzz targets (fuzz/): the dot-command parser takes any line.
+pub mod command;
 mod commands;
 mod complete;
 mod helper;

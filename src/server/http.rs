@@ -5,9 +5,9 @@
 use super::negotiate;
 use crate::error::{self, Error};
 use crate::output::format::Format;
-use oxhttp::model::header::{CONTENT_TYPE, HeaderName, VARY};
+use oxhttp::model::header::{CONNECTION, CONTENT_TYPE, HeaderName, HeaderValue, VARY};
 use oxhttp::model::{Body, Request, Response, StatusCode};
-use std::io::Read;
+use std::io::{ErrorKind, Read};
 
 /// Form or URL parameters, in order, decoded.
 #[derive(Debug, Default)]
@@ -108,16 +108,29 @@ pub fn not_utf8() -> Response<Body> {
 /// The request's body, at most `limit` bytes (413 past it).
 pub fn read_body(request: &mut Request<Body>, limit: u64) -> Result<Vec<u8>, Box<Response<Body>>> {
     let mut body = Vec::new();
-    request
+    if let Err(e) = request
         .body_mut()
         .take(limit.saturating_add(1))
         .read_to_end(&mut body)
-        .map_err(|e| {
-            Box::new(text(
-                StatusCode::BAD_REQUEST,
-                &format!("unreadable body: {e}"),
-            ))
-        })?;
+    {
+        // oxhttp drains what is left of a body after the answer, and would wait out the
+        // timeout again and answer 500 in place of this; the connection cannot be reused.
+        *request.body_mut() = Body::empty();
+        request
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+        // A socket's read timeout is EAGAIN on Unix.
+        return Err(Box::new(
+            if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) {
+                text(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the body stopped arriving before its end (--idle-timeout)",
+                )
+            } else {
+                text(StatusCode::BAD_REQUEST, &format!("unreadable body: {e}"))
+            },
+        ));
+    }
     if body.len() as u64 > limit {
         return Err(Box::new(text(
             StatusCode::PAYLOAD_TOO_LARGE,

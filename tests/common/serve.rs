@@ -50,6 +50,12 @@ impl Served {
         }
     }
 
+    /// The server's process id.
+    #[allow(dead_code)] // Not every test binary that shares this module reads it.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// curl's status code and body.
     pub fn curl(&self, args: &[&str]) -> (u16, String) {
         let output = Command::new("curl")
