@@ -19,7 +19,7 @@ pub enum ExitStatus {
     QueryOrData = 3,
     /// Reading or writing a file failed.
     Io = 4,
-    /// A query ran past `--timeout`.
+    /// A query ran past `--timeout` or `--max-memory`.
     Timeout = 5,
 }
 
@@ -78,6 +78,12 @@ pub enum Error {
     /// A query stopped by `--timeout`.
     #[error("{origin}: query stopped after the {seconds} s timeout")]
     Timeout { origin: String, seconds: f64 },
+    /// A statement stopped because the process held more memory than `--max-memory`.
+    #[error(
+        "{origin}: query stopped: the process held more than the {mib} MiB of --max-memory; \
+         narrow the query (LIMIT, more selective patterns) or raise the limit"
+    )]
+    Memory { origin: String, mib: u64 },
     /// An RDF file that does not parse; the position is there when the parser gives one.
     #[error("{}: {message}", location(path, position))]
     Data {
@@ -153,7 +159,7 @@ impl Error {
             Self::Endpoint {
                 status: Some(_), ..
             } => ExitStatus::QueryOrData,
-            Self::Timeout { .. } => ExitStatus::Timeout,
+            Self::Timeout { .. } | Self::Memory { .. } => ExitStatus::Timeout,
             Self::Io { .. } | Self::Store(_) | Self::Endpoint { .. } => ExitStatus::Io,
         }
     }

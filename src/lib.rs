@@ -19,3 +19,9 @@ pub mod server;
 pub mod sparql;
 
 pub use error::{Error, ExitStatus, Result};
+
+/// Every allocation is counted, so that statements can be stopped when the process holds more
+/// than `--max-memory` ([`engine::memory`]). No hard cap: an allocation is never refused, which
+/// would abort the process.
+#[global_allocator]
+pub static ALLOCATOR: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);

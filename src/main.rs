@@ -22,6 +22,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    ffkg::engine::memory::set_limit(cli.max_memory());
     let config = match Config::from_cli(cli) {
         Ok(config) => config,
         Err(err) => {

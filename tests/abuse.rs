@@ -296,3 +296,23 @@ fn no_request_reads_a_local_file_or_fetches_a_url() {
     }
     assert!(served.stop().success());
 }
+
+#[test]
+fn a_runaway_query_stops_at_the_memory_limit_and_the_server_lives_on() {
+    let served = Served::start(&["--max-memory", "100"]);
+    // Every pair of triples, sorted: tens of millions of rows held at once.
+    let (status, body) = served.curl(&[
+        "-G",
+        &format!("{}/sparql", served.base),
+        "--data-urlencode",
+        "query=SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d",
+    ]);
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("100 MiB of --max-memory"), "{body}");
+    // The resident peak: the heap's limit, the binary and the threads' stacks.
+    let peak = peak_mib(&served);
+    eprintln!("a runaway ORDER BY under --max-memory 100: server peak {peak} MiB");
+    assert!(peak < 200, "the server peaked at {peak} MiB");
+    answers_others(&served);
+    assert!(served.stop().success());
+}

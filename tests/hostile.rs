@@ -1,6 +1,7 @@
 //! Hostile input through every front end: statements and data nested 10, 1,000 and 100,000
-//! levels deep. The answer is a result or a clear error naming the limit and the place — never
-//! a stack overflow — and the REPL answers the next statement.
+//! levels deep, and a statement that would take all the memory. The answer is a result or a
+//! clear error naming the limit and the place — never a stack overflow or an exhausted machine —
+//! and the REPL answers the next statement.
 
 mod common;
 
@@ -196,4 +197,30 @@ fn deeply_nested_rdf_loads_or_gets_an_error() {
             }
         }
     }
+}
+
+/// A statement that builds a huge intermediate result stops at `--max-memory` with exit 5, in
+/// batch and in a script, where the next statement is answered with --keep-going.
+#[test]
+fn a_runaway_query_stops_at_the_memory_limit() {
+    let runaway = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d";
+    ffkg()
+        .args(["query", "--max-memory", "100", "-e", runaway])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("100 MiB of --max-memory"));
+    ffkg()
+        .args([
+            "repl",
+            "--max-memory",
+            "100",
+            "--keep-going",
+            "--format",
+            "tsv",
+        ])
+        .write_stdin(format!("{runaway};\nASK {{}};\n"))
+        .assert()
+        .code(5)
+        .stdout("true\n")
+        .stderr(predicate::str::contains("100 MiB of --max-memory"));
 }

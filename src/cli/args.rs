@@ -78,6 +78,10 @@ pub struct RunArgs {
     /// Stop a query that runs longer than SECONDS (decimals allowed) with a message.
     #[arg(long = "timeout", value_name = "SECONDS", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
+    /// Stop a statement once the process holds more than MIB mebibytes (the data included),
+    /// with a message, rather than let it grow until the system fails it.
+    #[arg(long = "max-memory", value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_memory: Option<u64>,
     /// Base IRI for relative IRIs in queries.
     #[arg(long = "base", value_name = "IRI")]
     pub base: Option<String>,

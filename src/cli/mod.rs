@@ -30,6 +30,20 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// `--max-memory` in bytes, for the commands that run statements.
+    pub fn max_memory(&self) -> Option<u64> {
+        let mib = match &self.command {
+            Some(Command::Query(cmd)) => cmd.run.max_memory,
+            Some(Command::Repl(cmd)) => cmd.run.max_memory,
+            Some(Command::Update(cmd)) => cmd.run.max_memory,
+            Some(Command::Serve(cmd)) => cmd.max_memory,
+            _ => None,
+        };
+        mib.map(|m| m.saturating_mul(1 << 20))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run SPARQL queries and print their results.
@@ -266,6 +280,10 @@ pub struct ServeCmd {
         default_value = "268435456"
     )]
     pub max_response: u64,
+    /// Stop the statements in flight (503) whenever the process holds more than MIB mebibytes,
+    /// the data included; the server refuses to start if the data alone takes more.
+    #[arg(long = "max-memory", value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_memory: Option<u64>,
     /// Connections served at once (each a thread); more wait to be accepted.
     #[arg(long = "max-connections", value_name = "N", value_parser = clap::value_parser!(u16).range(1..), default_value = "128")]
     pub max_connections: u16,

@@ -1,7 +1,8 @@
 //! Deadlines: how long a cancelled statement may take to stop, and the errors of a statement
-//! cancelled at its deadline become timeouts. (The deadline itself is watched by
-//! [`super::worker::supervise`].)
+//! cancelled at its deadline become timeouts, or past the memory limit, that limit's error. (The
+//! deadline and the limit are watched by [`super::worker::supervise`] and its kin.)
 
+use super::memory;
 use crate::error::Error;
 use std::time::Duration;
 
@@ -21,6 +22,18 @@ pub fn timeout_error(error: Error, timed_out: bool, timeout: Option<Duration>) -
             origin,
             seconds: timeout.map_or(0.0, |t| t.as_secs_f64()),
         },
+        other => other,
+    }
+}
+
+/// The error of a statement cancelled because the heap passed `--max-memory`, whatever the
+/// evaluator called it.
+pub fn memory_error(error: Error) -> Error {
+    let mib = memory::mib(memory::limit().unwrap_or(0));
+    match error {
+        Error::Timeout { origin, .. } | Error::QueryEvaluation { origin, .. } => {
+            Error::Memory { origin, mib }
+        }
         other => other,
     }
 }

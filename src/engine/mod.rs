@@ -7,6 +7,7 @@
 //! deadline and Ctrl-C.
 
 pub mod cancel;
+pub mod memory;
 pub mod worker;
 
 use crate::data::Backend;
@@ -410,6 +411,21 @@ mod tests {
         assert_eq!(sink.format, Some(Format::Tsv));
         assert_eq!(String::from_utf8_lossy(&sink.bytes).lines().count(), 4);
         assert!(summary.text().starts_with("3 rows in "));
+    }
+
+    /// Found by fuzz/prepare: spargebra writes `GROUP BY ?a ?a` back as a sub-SELECT that
+    /// projects ?a twice, which does not parse; an endpoint is sent the text as written.
+    #[test]
+    fn an_endpoint_is_sent_the_text_as_written() {
+        let settings = Settings::default();
+        let text = "SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?b ?c } GROUP BY ?a ?a";
+        let statement = prepare(&Source::inline(1, text), &settings).expect("parses");
+        assert!(statement.sent.ends_with(text), "{}", statement.sent);
+        assert!(
+            settings
+                .parse_query(&Source::inline(1, &statement.sent))
+                .is_ok()
+        );
     }
 
     #[test]

@@ -5,12 +5,13 @@
 //! ([`run_here`], under the same deadline), moving to a deep stack only for one nested too
 //! deep for that thread ([`on_deep_stack`]).
 
-use super::cancel::{GRACE, timeout_error};
+use super::cancel::{GRACE, memory_error, timeout_error};
+use super::memory;
 use crate::error::{Error, Result};
 use oxigraph::sparql::CancellationToken;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -56,8 +57,9 @@ pub fn on_deep_stack<T: Send>(origin: &str, f: impl FnOnce() -> T + Send) -> Res
 }
 
 /// Runs `job` on this thread under a deadline `timeout` away, which cancels its token; a
-/// statement cancelled there fails with a timeout. Unlike [`supervise`], it answers only once
-/// the statement has stopped: a server's worker stays taken while its statement still runs.
+/// statement cancelled there fails with a timeout, one cancelled because the heap passed the
+/// memory limit with that limit's error. Unlike [`supervise`], it answers only once the
+/// statement has stopped: a server's worker stays taken while its statement still runs.
 pub fn run_here<T>(
     timeout: Duration,
     job: impl FnOnce(CancellationToken) -> Result<T>,
@@ -66,13 +68,24 @@ pub fn run_here<T>(
     let watch = Watch::start(Instant::now() + timeout, token.clone())?;
     let result = job(token);
     let timed_out = watch.passed();
+    let out_of_memory = watch.out_of_memory.load(Ordering::Relaxed);
     drop(watch);
-    result.map_err(|e| timeout_error(e, timed_out, Some(timeout)))
+    result.map_err(|e| {
+        if out_of_memory {
+            memory_error(e)
+        } else {
+            timeout_error(e, timed_out, Some(timeout))
+        }
+    })
 }
 
-/// Statements under [`run_here`], by id: their deadlines and the tokens to cancel then. One
-/// thread watches them all, so that a small statement does not pay for a thread of its own.
-static WATCHED: Mutex<Vec<(u64, Instant, CancellationToken)>> = Mutex::new(Vec::new());
+/// A statement under [`run_here`]: its id, its deadline, the token to cancel then, and what
+/// says it was stopped for the memory limit.
+type Watched = (u64, Instant, CancellationToken, Arc<AtomicBool>);
+
+/// Statements under [`run_here`]. One thread watches them all, so that a small statement does
+/// not pay for a thread of its own.
+static WATCHED: Mutex<Vec<Watched>> = Mutex::new(Vec::new());
 static NEXT_WATCH: AtomicU64 = AtomicU64::new(0);
 /// Whether the watching thread started.
 static WATCHER: OnceLock<bool> = OnceLock::new();
@@ -81,6 +94,7 @@ static WATCHER: OnceLock<bool> = OnceLock::new();
 struct Watch {
     id: u64,
     at: Instant,
+    out_of_memory: Arc<AtomicBool>,
 }
 
 impl Watch {
@@ -98,11 +112,16 @@ impl Watch {
             });
         }
         let id = NEXT_WATCH.fetch_add(1, Ordering::Relaxed);
+        let out_of_memory = Arc::new(AtomicBool::new(false));
         WATCHED
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push((id, at, token));
-        Ok(Self { id, at })
+            .push((id, at, token, Arc::clone(&out_of_memory)));
+        Ok(Self {
+            id,
+            at,
+            out_of_memory,
+        })
     }
 
     fn passed(&self) -> bool {
@@ -120,16 +139,21 @@ impl Drop for Watch {
 }
 
 /// The watching thread: every [`POLL`], cancels (and forgets) the statements past their
-/// deadline.
+/// deadline, and every statement when the heap is past the memory limit (which statement
+/// holds the memory is not known, and each may be the one).
 fn watch_deadlines() {
     loop {
         thread::sleep(POLL);
         let now = Instant::now();
+        let over = memory::exceeded();
         WATCHED
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .retain(|(_, at, token)| {
-                let due = *at <= now;
+            .retain(|(_, at, token, out_of_memory)| {
+                if over {
+                    out_of_memory.store(true, Ordering::Relaxed);
+                }
+                let due = over || *at <= now;
                 if due {
                     token.cancel();
                 }
@@ -182,12 +206,14 @@ pub fn supervise<T: Send + 'static>(
     let deadline = timeout.map(|t| Instant::now() + t);
     let mut timed_out: Option<Instant> = None;
     let mut interrupted: Option<Instant> = None;
+    let mut out_of_memory: Option<Instant> = None;
     loop {
         match receiver.recv_timeout(POLL) {
             Ok(result) => {
                 return match result {
                     Ok(value) => Ok(value),
                     Err(_) if interrupted.is_some() => Err(Stop::Interrupted),
+                    Err(error) if out_of_memory.is_some() => Err(Stop::Failed(memory_error(error))),
                     // An error that comes after the deadline is its doing, even when it
                     // came before this loop saw the deadline pass.
                     Err(error) => Err(Stop::Failed(timeout_error(
@@ -209,6 +235,10 @@ pub fn supervise<T: Send + 'static>(
             token.cancel();
             timed_out = Some(Instant::now());
         }
+        if out_of_memory.is_none() && memory::exceeded() {
+            token.cancel();
+            out_of_memory = Some(Instant::now());
+        }
         if interrupted.is_none() && interrupt.is_some_and(|f| f.swap(false, Ordering::SeqCst)) {
             token.cancel();
             interrupted = Some(Instant::now());
@@ -220,6 +250,9 @@ pub fn supervise<T: Send + 'static>(
         }
         if timed_out.is_some_and(|at| at.elapsed() > GRACE) {
             return Err(Stop::Abandoned(timeout_message()));
+        }
+        if out_of_memory.is_some_and(|at| at.elapsed() > GRACE) {
+            return Err(Stop::Abandoned(memory_error(timeout_message())));
         }
     }
 }
@@ -334,7 +367,7 @@ mod tests {
                 .lock()
                 .unwrap()
                 .iter()
-                .all(|(_, at, _)| *at > started + Duration::from_millis(50))
+                .all(|(_, at, ..)| *at > started + Duration::from_millis(50))
         );
     }
 

@@ -143,7 +143,7 @@ pub fn read_body(request: &mut Request<Body>, limit: u64) -> Result<Vec<u8>, Box
 /// The status a failed statement gets.
 pub fn failure(error: &Error) -> Response<Body> {
     let status = match error {
-        Error::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Timeout { .. } | Error::Memory { .. } => StatusCode::SERVICE_UNAVAILABLE,
         Error::Usage(_)
         | Error::QuerySyntax { .. }
         | Error::QuerySyntaxNoPosition { .. }

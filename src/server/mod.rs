@@ -33,6 +33,17 @@ use std::time::{Duration, Instant};
 pub fn run(config: ServeConfig) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let dataset = Dataset::open(&config.dataset)?;
+    if let Some(limit) = crate::engine::memory::limit() {
+        let held = crate::engine::memory::allocated() as u64;
+        if held >= limit {
+            return Err(Error::usage(format!(
+                "--max-memory {} MiB is less than the data takes already ({} MiB): raise it",
+                crate::engine::memory::mib(limit),
+                crate::engine::memory::mib(held)
+            ))
+            .into());
+        }
+    }
     let writable = config.token.is_some();
     let mut endpoint = Endpoint::new(
         dataset,
