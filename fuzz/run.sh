@@ -15,7 +15,12 @@ targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
     mapfile -t targets < <(cargo +nightly fuzz list)
 fi
-cargo +nightly fuzz build -O >/dev/null
+# Built once, then each fuzzer binary is run itself, so that the CPU time counted is the
+# fuzzer's alone (not a rebuild's).
+target_dir=target
+triple=$(rustc +nightly -vV | sed -n 's/^host: //p')
+cargo +nightly fuzz build -O --target-dir "$target_dir" >/dev/null
+bin="$target_dir/$triple/release"
 mkdir -p logs
 # FUZZ_PARALLEL targets at once (default 1): on an idle machine with that many cores, the CPU
 # time each gets is its wall time.
@@ -27,7 +32,7 @@ one() {
     local log="logs/$target.log"
     # libFuzzer's clock is wall time; the CPU time is what `time` reports for the run.
     TIMEFORMAT='%U'
-    { time cargo +nightly fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
+    { time "$bin/$target" "corpus/$target" "seeds/$target" \
         -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="artifacts/$target/" >"$log" 2>&1; } 2>"logs/$target.cpu" || status=$?
     echo "$status" >"logs/$target.status"
