@@ -361,6 +361,23 @@ fn a_select_is_drawn_as_a_bar_chart_in_text_and_in_svg() {
         stderr.contains("a chart needs a column of numbers"),
         "{stderr}"
     );
+    // A library query run with `.run` is the last query too; a query typed after `.chart` may
+    // begin with a line of PREFIX declarations.
+    let script = ".run top-countries\n.chart\n\
+                  .chart PREFIX x: <https://w3id.org/ffkg/ontology#>\n\
+                  SELECT ?m (COUNT(*) AS ?n) WHERE { ?f x:measure ?m } GROUP BY ?m\n";
+    let out = ffkg()
+        .write_stdin(script)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(
+        stdout.contains("Azerbaijan") && stdout.contains('█'),
+        "{stdout}"
+    );
+    assert!(stdout.contains("?n by ?m\n"), "{stdout}");
 }
 
 #[test]

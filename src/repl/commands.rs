@@ -184,8 +184,10 @@ impl Session {
                 };
                 let text = crate::library::bind(query.text, &params, &self.settings.prefixes)?;
                 let title = header.title;
-                let source = Source::new(format!("queries/{name}.rq"), text);
+                let source = Source::new(format!("queries/{name}.rq"), text.clone());
                 self.query_text(source, (!title.is_empty()).then_some(title))?;
+                // `.chart` and `.explain` alone take it, as they take a query typed.
+                self.last_query = Some(text);
             }
         }
         Ok(Flow::Continue)

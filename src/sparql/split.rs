@@ -9,7 +9,7 @@
 //! line that starts with `.` and a letter at the start of a statement is a dot-command; it also
 //! ends an unterminated statement before it, unless the parser says that statement is
 //! unfinished. The parser also decides whether an unterminated statement is complete
-//! ([`completeness`]), for hints and for `.explain`, whose query ends with its line.
+//! ([`completeness`]), for hints and for `.explain` and `.chart`, whose query ends with its line.
 
 use super::lexer::{Token, TokenKind, UPDATE_STARTS, run, tokens};
 use super::syntax::offset_of;
@@ -66,7 +66,7 @@ fn error_offset(text: &str, error: &Error) -> Option<usize> {
 /// What a chunk of input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChunkKind {
-    /// A dot-command line (with `.explain`, the query after it too).
+    /// A dot-command line (with `.explain` and `.chart`, the query after it too).
     Command,
     /// A SPARQL query or update.
     Statement,
@@ -184,6 +184,26 @@ pub fn next_chunk(text: &str, from: usize, settings: &Settings) -> Option<Chunk>
     None
 }
 
+/// Whether `text` holds nothing but `PREFIX` and `BASE` declarations.
+fn only_prologue(text: &str) -> bool {
+    let toks: Vec<Token> = tokens(text)
+        .into_iter()
+        .filter(Token::is_significant)
+        .collect();
+    let mut i = 0;
+    while let Some(tok) = toks.get(i) {
+        let word = tok.text(text);
+        i += if word.eq_ignore_ascii_case("prefix") {
+            3
+        } else if word.eq_ignore_ascii_case("base") {
+            2
+        } else {
+            return false;
+        };
+    }
+    true
+}
+
 /// Where scanning resumes after a chunk that ends before token `next`.
 fn boundary(text: &str, toks: &[Token], next: usize) -> usize {
     toks.get(next).map_or(text.len(), |t| t.start)
@@ -222,8 +242,8 @@ fn starts_command(text: &str, toks: &[Token], t: usize) -> bool {
         && text[tok.end..].starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
-/// A dot-command from the token at `t`: its line, and for `.explain` the query that follows,
-/// which ends at a `;` or at the end of a line where it is complete (or wrong).
+/// A dot-command from the token at `t`: its line, and for `.explain` and `.chart` the query
+/// that follows, which ends at a `;` or at the end of a line where it is complete (or wrong).
 fn command(text: &str, toks: &[Token], t: usize, settings: &Settings) -> (Chunk, usize) {
     let start = toks[t].start;
     let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
@@ -234,9 +254,12 @@ fn command(text: &str, toks: &[Token], t: usize, settings: &Settings) -> (Chunk,
         + run(&text[start + 1..], |c| {
             c.is_ascii_alphanumeric() || c == '_'
         });
-    let is_explain = text[start + 1..name_end].eq_ignore_ascii_case("explain");
+    let name = &text[start + 1..name_end];
+    let takes_query = ["explain", "chart"]
+        .iter()
+        .any(|command| name.eq_ignore_ascii_case(command));
     let has_query = !text[name_end..line_end].trim().is_empty();
-    if !is_explain || !has_query {
+    if !takes_query || !has_query {
         return (
             chunk_at(text, start, ChunkKind::Command, line, true),
             after_line,
@@ -262,7 +285,9 @@ fn command(text: &str, toks: &[Token], t: usize, settings: &Settings) -> (Chunk,
             }
             _ => {}
         }
+        // A prologue alone parses (as an empty update): the query is on the lines after it.
         if line_ends_here
+            && !only_prologue(&text[name_end..tok.end])
             && completeness(&text[name_end..tok.end], settings) != Completeness::Incomplete
         {
             let body = text[start..tok.end].trim_end();
@@ -490,6 +515,13 @@ mod tests {
             texts(predicate_list),
             vec![(ChunkKind::Command, predicate_list.to_owned(), true)]
         );
+        // A first line of declarations alone is not the query.
+        let prologue = ".explain PREFIX ex: <http://e/>\nBASE <http://b/>\nASK { ?s ex:p ?o }";
+        assert_eq!(
+            texts(prologue),
+            vec![(ChunkKind::Command, prologue.to_owned(), true)]
+        );
+        assert!(!is_complete(".explain PREFIX ex: <http://e/>", &settings()));
     }
 
     #[test]
