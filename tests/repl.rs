@@ -51,6 +51,26 @@ fn tab_completes_keywords_prefixed_names_and_labels() {
 }
 
 #[test]
+fn completion_knows_a_class_place_from_a_predicate_place() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = repl(home.path(), &[]);
+    // `ff:co` is the class ff:Country after `a`, the property ff:concernsGroup where a
+    // predicate goes; each completes whole, since the other does not fit there (left as
+    // `ff:co`, a name the graph lacks, each ASK would be false).
+    typing(&mut p, "ASK { ?c a ff:co\t");
+    expect(&mut p, "ff:Country");
+    typing(&mut p, " };\r");
+    expect(&mut p, "true");
+    expect(&mut p, "ffkg> ");
+    typing(&mut p, "ASK { ?f ff:co\t");
+    expect(&mut p, "ff:concernsGroup");
+    typing(&mut p, " ?g };\r");
+    expect(&mut p, "true");
+    expect(&mut p, "ffkg> ");
+    quit(p);
+}
+
+#[test]
 fn names_from_a_loaded_file_complete_too() {
     let home = tempfile::tempdir().expect("temp dir");
     let data = home.path().join("cities.ttl");

@@ -1,6 +1,8 @@
-//! What TAB completes names from: every IRI of the dataset with its label and aliases, built
-//! with a few bounded queries on the first TAB and searched by the start of a word.
+//! What TAB completes names from: every IRI of the dataset with its label and aliases, and
+//! whether it is a class or a property, built with a few bounded queries on the first TAB and
+//! searched by the start of a word.
 
+use super::place::Place;
 use crate::data::Backend;
 use crate::engine;
 use crate::sparql::prefixes::FF;
@@ -23,6 +25,10 @@ pub struct Entry {
     pub aliases: Vec<String>,
     /// Figures and quotations: many, with long descriptive labels; offered after the rest.
     pub minor: bool,
+    /// A class (something is of it, or it is declared one): offered after `a`.
+    pub class: bool,
+    /// A property (some triple has it, or it is declared one): offered in a predicate's place.
+    pub property: bool,
 }
 
 /// The names the completer offers, read from the dataset.
@@ -51,27 +57,41 @@ impl Vocabulary {
         }
         // Locally every IRI is read; from an endpoint, whose store may be huge, its classes
         // and properties (the rest come with their labels).
-        let (limit, names) = if dataset.local().is_some() {
-            (
-                VOCABULARY_ROWS,
-                vec![
-                    "SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?x ?o } UNION { ?s ?p ?x } \
-                     FILTER(isIRI(?x)) }",
-                ],
-            )
+        let local = dataset.local().is_some();
+        let limit = if local {
+            VOCABULARY_ROWS
         } else {
-            (
-                REMOTE_VOCABULARY_ROWS,
-                vec![
-                    "SELECT DISTINCT ?x WHERE { ?s a ?x FILTER(isIRI(?x)) }",
-                    "SELECT DISTINCT ?x WHERE { ?s ?x ?o }",
-                ],
-            )
+            REMOTE_VOCABULARY_ROWS
         };
-        for query in names {
-            for row in select(dataset, settings, &format!("{query} LIMIT {limit}"))? {
+        if local {
+            let every = "SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?x ?o } UNION \
+                         { ?s ?p ?x } FILTER(isIRI(?x)) }";
+            for row in select(dataset, settings, &format!("{every} LIMIT {limit}"))? {
                 if let [Some(Term::NamedNode(x))] = row.as_slice() {
                     entry(&mut entries, x.as_str());
+                }
+            }
+        }
+        let owl = "http://www.w3.org/2002/07/owl#";
+        let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+        let classes = format!(
+            "SELECT DISTINCT ?x WHERE {{ {{ ?s a ?x }} UNION {{ ?x a <{owl}Class> }} UNION \
+             {{ ?x a <{rdfs}Class> }} FILTER(isIRI(?x)) }}"
+        );
+        let properties = format!(
+            "SELECT DISTINCT ?x WHERE {{ {{ ?s ?x ?o }} UNION {{ ?x a <{rdf}Property> }} UNION \
+             {{ ?x a <{owl}ObjectProperty> }} UNION {{ ?x a <{owl}DatatypeProperty> }} UNION \
+             {{ ?x a <{owl}AnnotationProperty> }} FILTER(isIRI(?x)) }}"
+        );
+        for (query, is_class) in [(classes, true), (properties, false)] {
+            for row in select(dataset, settings, &format!("{query} LIMIT {limit}"))? {
+                if let [Some(Term::NamedNode(x))] = row.as_slice() {
+                    let e = entry(&mut entries, x.as_str());
+                    if is_class {
+                        e.class = true;
+                    } else {
+                        e.property = true;
+                    }
                 }
             }
         }
@@ -119,20 +139,23 @@ impl Vocabulary {
         Ok(Self::new(entries.into_values().collect()))
     }
 
-    /// Resources whose IRI starts with `namespace` followed by `local` (ignoring case).
-    pub fn by_name<'a>(&'a self, namespace: &str, local: &str) -> Vec<&'a Entry> {
+    /// Resources whose IRI starts with `namespace` followed by `local` (ignoring case), those
+    /// that fit `place` when there are any.
+    pub fn by_name<'a>(&'a self, namespace: &str, local: &str, place: Place) -> Vec<&'a Entry> {
         let local = local.to_lowercase();
         let start = self.entries.partition_point(|e| e.iri.as_str() < namespace);
-        self.entries[start..]
+        let found: Vec<&Entry> = self.entries[start..]
             .iter()
             .take_while(|e| e.iri.starts_with(namespace))
             .filter(|e| e.iri[namespace.len()..].to_lowercase().starts_with(&local))
-            .collect()
+            .collect();
+        fitting(found, place, |e| e)
     }
 
     /// Resources with a label or alias that has `text` at the start of one of its words
-    /// (ignoring case), best matches first: at the very start, not a figure, shorter.
-    pub fn by_label<'a>(&'a self, text: &str) -> Vec<(&'a Entry, &'a str)> {
+    /// (ignoring case), best matches first: at the very start, not a figure, shorter; those
+    /// that fit `place` when there are any.
+    pub fn by_label<'a>(&'a self, text: &str, place: Place) -> Vec<(&'a Entry, &'a str)> {
         let text = text.to_lowercase();
         let mut found: Vec<(u8, &Entry, &str)> = Vec::new();
         for entry in &self.entries {
@@ -149,7 +172,23 @@ impl Vocabulary {
         found.sort_by(|a, b| {
             (a.1.minor, a.0, a.2.len(), a.2).cmp(&(b.1.minor, b.0, b.2.len(), b.2))
         });
-        found.into_iter().map(|(_, e, l)| (e, l)).collect()
+        let found = found.into_iter().map(|(_, e, l)| (e, l)).collect();
+        fitting(found, place, |(e, _)| e)
+    }
+}
+
+/// The entries of `found` that fit `place`, or all of them when none does (a class typed in
+/// a predicate's place is still completed).
+fn fitting<T>(found: Vec<T>, place: Place, entry: impl Fn(&T) -> &Entry) -> Vec<T> {
+    let fits = |e: &Entry| match place {
+        Place::Class => e.class,
+        Place::Property => e.property,
+        Place::Any => true,
+    };
+    if found.iter().any(|t| fits(entry(t))) {
+        found.into_iter().filter(|t| fits(entry(t))).collect()
+    } else {
+        found
     }
 }
 
@@ -190,6 +229,8 @@ mod tests {
             label: label.map(str::to_owned),
             aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
             minor,
+            class: iri.ends_with("#Figure"),
+            property: iri.ends_with("#figureOf"),
         };
         Vocabulary::new(vec![
             entry(
@@ -231,7 +272,7 @@ mod tests {
     fn finds_names_by_the_start_of_a_word() {
         let v = vocabulary();
         let names: Vec<&str> = v
-            .by_label("tunis")
+            .by_label("tunis", Place::Any)
             .iter()
             .map(|(e, _)| e.iri.as_str())
             .collect();
@@ -243,27 +284,42 @@ mod tests {
                 "https://w3id.org/ffkg/id/figure/x-tun-fighters",
             ]
         );
-        let (entry, matched) = v.by_label("daesh")[0];
+        let (entry, matched) = v.by_label("daesh", Place::Any)[0];
         assert_eq!(
             (entry.label.as_deref(), matched),
             (Some("Islamic State"), "Daesh")
         );
-        assert_eq!(v.by_label("state").len(), 1);
+        assert_eq!(v.by_label("state", Place::Any).len(), 1);
         // Inside a word is not a match.
-        assert!(v.by_label("unis").is_empty());
+        assert!(v.by_label("unis", Place::Any).is_empty());
     }
 
     #[test]
     fn finds_names_under_a_namespace() {
         let v = vocabulary();
         let names: Vec<&str> = v
-            .by_name(FF, "fig")
+            .by_name(FF, "fig", Place::Any)
             .iter()
             .map(|e| e.iri.as_str())
             .collect();
         assert_eq!(names, vec![format!("{FF}Figure"), format!("{FF}figureOf")]);
         assert_eq!(
-            v.by_name("https://w3id.org/ffkg/id/country/", "TU").len(),
+            v.by_name("https://w3id.org/ffkg/id/country/", "TU", Place::Any)
+                .len(),
+            2
+        );
+        // After `a` the class; in a predicate's place the property; where none fits, all.
+        let only = |place| {
+            v.by_name(FF, "fig", place)
+                .iter()
+                .map(|e| e.iri.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(only(Place::Class), vec![format!("{FF}Figure")]);
+        assert_eq!(only(Place::Property), vec![format!("{FF}figureOf")]);
+        assert_eq!(
+            v.by_name("https://w3id.org/ffkg/id/country/", "TU", Place::Class)
+                .len(),
             2
         );
     }

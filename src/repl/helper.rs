@@ -10,6 +10,7 @@
 use super::complete::Vocabulary;
 use super::highlight::{BOLD, DIM, INDENT, RESET, highlight};
 pub use super::highlight::{CONTINUATION, PROMPT};
+use super::place::{Place, place};
 use crate::data::Backend;
 use crate::output::format::Format;
 use crate::sparql::Settings;
@@ -119,12 +120,13 @@ impl ReplHelper {
             return (start, variables(line, start, word), false);
         }
         let prefixes = self.prefixes();
+        let place = place(&before[..start]);
         if let Some((prefix, local)) = word.split_once(':') {
             let Some(namespace) = prefixes.get(prefix) else {
                 return (start, Vec::new(), false);
             };
             let names = self.vocabulary().map(|v| {
-                v.by_name(namespace, local)
+                v.by_name(namespace, local, place)
                     .into_iter()
                     .filter_map(|e| {
                         let name = prefixes.shorten(&e.iri)?;
@@ -145,17 +147,18 @@ impl ReplHelper {
         if !syntax.is_empty() || word.chars().count() < 2 {
             return (start, syntax, false);
         }
-        (start, self.by_label(word), true)
+        (start, self.by_label(word, place), true)
     }
 
-    /// Names of things whose label matches `text`, replaced by their prefixed names.
-    fn by_label(&self, text: &str) -> Vec<Pair> {
+    /// Names of things whose label matches `text`, replaced by their prefixed names; those
+    /// that fit `place` first.
+    fn by_label(&self, text: &str, place: Place) -> Vec<Pair> {
         let prefixes = self.prefixes();
         let Some(vocabulary) = self.vocabulary() else {
             return Vec::new();
         };
         vocabulary
-            .by_label(text)
+            .by_label(text, place)
             .into_iter()
             .take(60)
             .map(|(entry, matched)| {
@@ -235,7 +238,7 @@ impl ReplHelper {
                 if arg.chars().count() < 2 {
                     return (arg_start, Vec::new(), false);
                 }
-                (arg_start, self.by_label(arg), true)
+                (arg_start, self.by_label(arg, Place::Any), true)
             }
             _ => self.complete_sparql(line, pos),
         }

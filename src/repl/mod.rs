@@ -17,6 +17,7 @@ mod commands;
 mod complete;
 mod helper;
 mod highlight;
+mod place;
 mod saved;
 mod session;
 
