@@ -80,6 +80,8 @@ pub struct QueryConfig {
     pub settings: Settings,
     pub sources: Vec<SourceArg>,
     pub all: bool,
+    /// Plans instead of results.
+    pub explain: bool,
     pub params: Vec<(String, String)>,
     pub formats: Formats,
     pub output: Option<PathBuf>,
@@ -225,6 +227,7 @@ impl Config {
                 },
                 sources: cmd.sources,
                 all: cmd.all,
+                explain: cmd.explain,
                 params: cmd.params,
                 formats: Formats::every_result(cmd.output.format),
                 output: cmd.output.output,

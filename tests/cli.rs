@@ -1063,3 +1063,40 @@ fn queries_lists_the_library_as_tsv_into_a_pipe_and_as_asked() {
         "{csv}"
     );
 }
+
+/// `query --explain` and `.explain` print the plan instead of the results: each pattern read
+/// from the data with its estimate (its matches alone) and the rows it produced.
+#[test]
+fn explain_shows_estimated_and_actual_rows_per_step() {
+    let query = "SELECT ?c WHERE { ?c a ff:Country ; ff:inRegion region:maghreb }";
+    let out = stdout_of(&["query", "--explain", "-e", query]);
+    let patterns: Vec<&str> = out.lines().filter(|l| l.contains("QuadPattern(")).collect();
+    assert_eq!(patterns.len(), 2, "{out}");
+    // Five countries are in the Maghreb; the pattern alone matches those five.
+    let region = patterns
+        .iter()
+        .find(|l| l.contains("region:maghreb"))
+        .expect("the region's pattern");
+    assert!(region.contains("· est 5 · 5 rows"), "{out}");
+    let country = patterns
+        .iter()
+        .find(|l| l.contains("rdf:type ff:Country"))
+        .expect("the class's pattern");
+    assert!(
+        country.contains("· est ") && !country.contains("est 5 ·"),
+        "{out}"
+    );
+    assert!(out.starts_with("planned in "), "{out}");
+    assert!(!out.contains("country:"), "no results: {out}");
+    // The REPL's .explain draws the same tree, for a query over several lines too.
+    let script = format!(".explain PREFIX x: <https://w3id.org/ffkg/ontology#>\n{query}\n");
+    let tree = ffkg()
+        .write_stdin(script)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let tree = String::from_utf8(tree).expect("UTF-8");
+    assert!(tree.contains("region:maghreb)  · est 5 · 5 rows"), "{tree}");
+}

@@ -135,7 +135,7 @@ pub fn run(config: QueryConfig) -> anyhow::Result<ExitStatus> {
                 match summary.answer {
                     engine::Answer::Solutions => totals.rows += summary.rows,
                     engine::Answer::Triples => totals.triples += summary.rows,
-                    engine::Answer::Boolean | engine::Answer::Updated => {}
+                    engine::Answer::Boolean | engine::Answer::Updated | engine::Answer::Plan => {}
                 }
                 if chatty || (batch && config.out_dir.is_some()) {
                     eprintln!("{}: {}", job.name, summary.text());
@@ -202,6 +202,7 @@ fn run_one(
     let dataset = Arc::clone(dataset);
     let settings = config.settings.clone();
     let options = options.clone();
+    let explain = config.explain;
     worker::supervise(
         &job.source.origin,
         config.settings.timeout,
@@ -212,6 +213,21 @@ fn run_one(
                 if let engine::Body::Query(query) = &statement.body {
                     describe::warn_never_bound(query);
                 }
+            }
+            if explain {
+                let started = Instant::now();
+                let plan = describe::explained(&*dataset, &statement, &settings, &token)?;
+                let mut out = io::stdout().lock();
+                out.write_all(plan.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(|e| Error::io("<stdout>", e))?;
+                return Ok(Summary {
+                    answer: engine::Answer::Plan,
+                    rows: 0,
+                    hidden: 0,
+                    elapsed: started.elapsed(),
+                    format: None,
+                });
             }
             let mut sink = target.sink();
             engine::run_query(

@@ -111,6 +111,10 @@ pub struct QueryCmd {
     /// Run every query of the library.
     #[arg(long = "all")]
     pub all: bool,
+    /// Run each query to its end and print its plan instead of its results: every step with
+    /// the rows it produced and its time, each pattern with its estimate (its matches alone).
+    #[arg(long = "explain", conflicts_with_all = ["output", "out_dir"])]
+    pub explain: bool,
     /// Bind a library query's parameter: replaces the default of its `VALUES ?NAME { … }`
     /// (`--param country=SAU`, `--param country=country:SAU`; repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]

@@ -25,7 +25,7 @@ mod typos;
 use card::named;
 pub use card::{Description, Field, Section, Value, name_of};
 pub use compare::{Compared, Comparison};
-pub use plan::plan_tree;
+pub use plan::{Estimate, explained, plan_tree};
 pub use queries::{find_query, schema_queries, search_query};
 pub use text::wrap;
 pub use typos::{warn_never_bound, warn_unknown_names};
@@ -275,15 +275,43 @@ mod tests {
         });
         let mut prefixes = PrefixMap::empty();
         prefixes.insert("ex", "http://example.org/");
-        let tree = plan_tree(&json, &prefixes);
+        let mut estimate = |label: &str| {
+            (label == "QuadPattern a").then_some(Estimate {
+                rows: 100_000,
+                capped: true,
+            })
+        };
+        let tree = plan_tree(&json, &prefixes, &mut estimate);
         assert_eq!(
             tree,
             "planned in 1.00 ms\n\
              Project ex:x  · 2 rows\n\
              ├─ Join\n\
-             │  ├─ QuadPattern a\n\
+             │  ├─ QuadPattern a  · est >100000\n\
              │  └─ QuadPattern b\n\
              └─ Values\n"
+        );
+    }
+
+    /// Each pattern read from the data gets its matches alone as its estimate, beside what it
+    /// produced in the plan; a join bound by the other side reads fewer than that.
+    #[test]
+    fn explained_plans_carry_estimates_and_actual_rows() {
+        let (dataset, settings) = sample();
+        let source = Source::new(
+            "test",
+            "SELECT ?s ?n WHERE { ?s ex:knows ex:bob . ?s ex:name ?n }",
+        );
+        let statement = engine::prepare(&source, &settings).expect("prepares");
+        let tree = explained(&dataset, &statement, &settings, &CancellationToken::new())
+            .expect("explained");
+        let lines: Vec<&str> = tree.lines().filter(|l| l.contains("QuadPattern")).collect();
+        assert_eq!(lines.len(), 2, "{tree}");
+        assert!(lines.iter().all(|l| l.contains("· est ")), "{tree}");
+        assert!(
+            tree.lines()
+                .any(|l| l.contains("rows") || l.contains("row ")),
+            "{tree}"
         );
     }
 

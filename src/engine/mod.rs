@@ -147,6 +147,8 @@ pub enum Answer {
     Boolean,
     Triples,
     Updated,
+    /// A query's plan in place of its results (`query --explain`).
+    Plan,
 }
 
 /// What a statement did: its answer, how many rows or triples, how many a table held back, how
@@ -166,7 +168,7 @@ impl Summary {
         let (one, many) = match self.answer {
             Answer::Solutions => ("row", "rows"),
             Answer::Triples => ("triple", "triples"),
-            Answer::Boolean | Answer::Updated => return String::new(),
+            Answer::Boolean | Answer::Updated | Answer::Plan => return String::new(),
         };
         plural(self.rows, one, many)
     }
@@ -177,6 +179,7 @@ impl Summary {
         let time = duration_text(self.elapsed);
         match self.answer {
             Answer::Updated => format!("updated in {time}"),
+            Answer::Plan => format!("explained in {time}"),
             _ if counts.is_empty() => format!("answered in {time}"),
             _ => format!("{counts} in {time}"),
         }

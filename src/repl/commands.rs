@@ -361,21 +361,10 @@ impl Session {
             return Err(Error::usage(".explain explains queries, not updates").into());
         }
         let dataset = Arc::clone(&self.dataset);
-        let prefixes = self.settings.prefixes.clone();
+        let settings = self.settings.clone();
         let tree = self.supervise(origin, move |token| {
             let dataset = read_lock(&dataset, &statement.source.origin)?;
-            let explanation = engine::explain(&**dataset, &statement, &token)?;
-            let mut json = Vec::new();
-            explanation
-                .write_in_json(&mut json)
-                .map_err(|e| Error::io("<explanation>", e))?;
-            let json: serde_json::Value = serde_json::from_slice(&json).map_err(|e| {
-                Error::evaluation(
-                    &statement.source.origin,
-                    format!("unreadable query plan: {e}"),
-                )
-            })?;
-            Ok(describe::plan_tree(&json, &prefixes))
+            describe::explained(&**dataset, &statement, &settings, &token)
         })?;
         self.write_text(&tree)?;
         Ok(())
