@@ -25,6 +25,7 @@ use oxigraph::sparql::CancellationToken;
 use oxrdf::NamedNode;
 use spargebra::Query;
 use spargebra::algebra::QueryDataset;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 /// Who may do what beyond reading, and from which origins browsers may call.
@@ -54,6 +55,10 @@ pub struct Endpoint {
     pub about: About,
     /// `--sources DIR`: the source documents' texts, for quotes in their paragraphs.
     pub sources: Option<std::path::PathBuf>,
+    /// Writes done: what was computed of the data holds while this stays the same.
+    writes: AtomicU64,
+    /// The VoID description of the data as it last was.
+    pub void: void::Cache,
 }
 
 /// What the dataset is, for the service description.
@@ -95,7 +100,19 @@ impl Endpoint {
             access,
             about,
             sources: None,
+            writes: AtomicU64::new(0),
+            void: void::Cache::default(),
         })
+    }
+
+    /// The data's generation: how many writes it has had.
+    pub fn generation(&self) -> u64 {
+        self.writes.load(Ordering::SeqCst)
+    }
+
+    /// Counts a write, made while the dataset was held alone.
+    pub fn wrote(&self) {
+        self.writes.fetch_add(1, Ordering::SeqCst);
     }
 
     /// The URL of `path` on this endpoint, as the client named the host.

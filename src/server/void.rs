@@ -21,7 +21,7 @@ use oxhttp::model::{Body, HeaderValue, Request, Response};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Literal, Term};
 use std::fmt::Write as _;
-use std::sync::PoisonError;
+use std::sync::{Mutex, PoisonError};
 
 pub const PATH: &str = "/.well-known/void";
 
@@ -69,6 +69,26 @@ fn asserted(pattern: &str) -> String {
     format!("{{ {pattern} }} MINUS {{ GRAPH <{GRAPH}inferred> {{ {pattern} }} }}")
 }
 
+/// The last description made, for the data's generation and the base URL it was made at:
+/// its counts read the whole dataset, which changes only with a write.
+#[derive(Debug, Default)]
+pub struct Cache(Mutex<Option<(u64, String, String)>>);
+
+impl Cache {
+    fn get(&self, generation: u64, base: &str) -> Option<String> {
+        let cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*cached {
+            Some((g, b, turtle)) if *g == generation && b == base => Some(turtle.clone()),
+            _ => None,
+        }
+    }
+
+    fn put(&self, generation: u64, base: &str, turtle: &str) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((generation, base.to_owned(), turtle.to_owned()));
+    }
+}
+
 /// `/.well-known/void`, in the RDF syntax the request negotiates (Turtle when it does not mind).
 pub fn handle(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
     let format = match negotiate::document(header(request, ACCEPT)) {
@@ -82,16 +102,23 @@ pub fn handle(endpoint: &Endpoint, request: &Request<Body>) -> Response<Body> {
             .dataset
             .read()
             .unwrap_or_else(PoisonError::into_inner);
+        // Read under the lock a write takes whole: the counts are of this generation.
+        let generation = endpoint.generation();
+        if let Some(turtle) = endpoint.void.get(generation, &base) {
+            return Ok(turtle);
+        }
         let rows = |query: String| -> Result<Vec<Vec<Option<Term>>>> {
             let source = Source::new(PATH, query);
             Ok(engine::select(&*dataset, &endpoint.settings, &source, &token)?.rows)
         };
-        describe(
+        let turtle = describe(
             &base,
             Some(&format!("{base}/sparql")),
             endpoint.about.embedded,
             &rows,
-        )
+        )?;
+        endpoint.void.put(generation, &base, &turtle);
+        Ok(turtle)
     });
     let turtle = match turtle {
         Ok(turtle) => turtle,

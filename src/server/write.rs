@@ -171,6 +171,9 @@ pub fn apply<T>(
                 seconds: endpoint.limits.timeout.as_secs_f64(),
             });
         }
-        job(&mut dataset, &token)
+        // Failed or not, the data may have changed (a load before a parse error).
+        let result = job(&mut dataset, &token);
+        endpoint.wrote();
+        result
     })
 }

@@ -442,3 +442,38 @@ fn hostile_writes_are_refused_cleanly_and_change_nothing() {
         "nothing written"
     );
 }
+
+/// The VoID description is made once per state of the data: asked again it is the same, and a
+/// write (an update or a graph store request) makes it count again.
+#[test]
+fn the_void_description_follows_writes() {
+    let e = writable();
+    let triples = |e: &Endpoint| {
+        let (status, _, body) = get(e, "/.well-known/void", Some("text/turtle"));
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.lines()
+            .find_map(|l| l.trim().strip_prefix("void:triples "))
+            .map(|n| n.trim_end_matches([' ', ';', '.']).to_owned())
+            .unwrap_or_else(|| panic!("no void:triples in {body}"))
+    };
+    assert_eq!(triples(&e), "0");
+    assert_eq!(triples(&e), "0");
+    assert_eq!(
+        update(
+            &e,
+            "INSERT DATA { <http://ex/a> <http://ex/b> <http://ex/c> }"
+        ),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(triples(&e), "1");
+    let (status, ..) = send(
+        &e,
+        Method::POST,
+        "/store?default",
+        Some("application/n-triples"),
+        "<http://ex/a> <http://ex/b> <http://ex/d> .\n",
+        Some(TOKEN),
+    );
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(triples(&e), "2");
+}
