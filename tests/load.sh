@@ -21,17 +21,20 @@ for _ in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
     sleep 0.1
 done
-result=$(wrk -t2 -c64 -d"${seconds}s" --timeout 30s -s tests/load/mix.lua "http://127.0.0.1:$port/" | grep '^LOAD ')
-peak=$(awk '/VmHWM/ {printf "%d MiB", $2 / 1024}' "/proc/$pid/status")
-echo "$result peak=${peak// /}"
+result=$(wrk -t2 -c64 -d"${seconds}s" --timeout 30s -s tests/load/mix.lua "http://127.0.0.1:$port/" |
+    grep '^WRK_RESULT ')
+peak=$(awk '/VmHWM/ {printf "%dMiB", $2 / 1024}' "/proc/$pid/status")
 kill -TERM "$pid"
 wait "$pid"
 trap 'rm -f "$log"' EXIT
-errors=$(sed -E 's/.*non2xx=([0-9]+) connect=([0-9]+) read=([0-9]+) write=([0-9]+) timeout=([0-9]+).*/\1+\2+\3+\4+\5/' <<<"$result")
-requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$result")
+field() { sed -E "s/.* $1=([0-9]+).*/\1/" <<<"$result"; }
+requests=$(field requests)
+errors=$(($(field non2xx) + $(field connect) + $(field read) + $(field write) + $(field timeout)))
+echo "$result peak=$peak"
 [ "$requests" -gt 0 ] || { echo "no request was answered" >&2; exit 1; }
-if [ "$((errors))" -ne 0 ]; then
+if [ "$errors" -ne 0 ]; then
     echo "errors under load: $result" >&2
     exit 1
 fi
-echo "64 connections for ${seconds} s: $requests requests, 0 errors"
+echo "64 connections for ${seconds} s: $requests requests ($((requests / seconds))/s), p99 $(($(field p99_us) / 1000)) ms, 0 errors, server peak $peak"
+exit 0
