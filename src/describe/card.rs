@@ -1,8 +1,10 @@
 //! The resource card: what `.describe` prints and the linked-data pages show — label, types,
 //! comment, aliases, a figure's value, bounds, source and quote, and relations both ways.
 
+use super::redundant::Shown;
 #[allow(unused_imports)]
 use super::*;
+use std::collections::HashSet;
 
 /// What the graph says of a resource, arranged for people: a card in the REPL
 /// ([`Description::card`]) and a page on the endpoint render the same one.
@@ -156,6 +158,42 @@ impl Lookup<'_> {
             .iter()
             .filter(|p| !shown.contains(p) || (**p == format!("{RDFS}label") && out.count(p) > 1))
             .collect();
+        // Who points here, by predicate: a sample of each, in label order.
+        let mut by_predicate: BTreeMap<String, Vec<(Term, Option<String>, String)>> =
+            BTreeMap::new();
+        for row in &samples {
+            if let (Some(Some(subject)), Some(Some(Term::NamedNode(p)))) = (row.first(), row.get(1))
+            {
+                let entry = by_predicate.entry(p.as_str().to_owned()).or_default();
+                if !entry.iter().any(|(s, ..)| s == subject) {
+                    let label = label_of(row.get(2)).map(str::to_owned);
+                    entry.push((subject.clone(), label, sort_key(row.get(2), subject)));
+                }
+            }
+        }
+        let redundant = self.redundant(&Shown {
+            out: rest
+                .iter()
+                .map(|p| ((*p).clone(), out.term_set(p)))
+                .collect(),
+            incoming: counts
+                .iter()
+                .filter_map(|row| match (row.first(), number(row.get(1))) {
+                    (Some(Some(Term::NamedNode(p))), Some(n)) => {
+                        let subjects =
+                            by_predicate.get(p.as_str()).map_or_else(HashSet::new, |s| {
+                                s.iter().map(|(t, ..)| t.clone()).collect()
+                            });
+                        Some((p.as_str().to_owned(), (n, subjects)))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        })?;
+        let rest: Vec<&String> = rest
+            .into_iter()
+            .filter(|p| !redundant.out.contains(*p))
+            .collect();
         if !rest.is_empty() {
             let mut relations = Section::new(Some("Relations".to_owned()), true);
             for predicate in rest {
@@ -172,27 +210,28 @@ impl Lookup<'_> {
             sections.push(relations);
         }
 
-        if !counts.is_empty() {
-            let total: u64 = counts.iter().filter_map(|r| number(r.get(1))).sum();
+        let referring = counts.iter().any(|r| {
+            !matches!(r.first(), Some(Some(Term::NamedNode(p)))
+                if redundant.incoming.contains(p.as_str()))
+        });
+        if referring {
+            let total: u64 = counts
+                .iter()
+                .filter(|r| {
+                    !matches!(r.first(), Some(Some(Term::NamedNode(p)))
+                        if redundant.incoming.contains(p.as_str()))
+                })
+                .filter_map(|r| number(r.get(1)))
+                .sum();
             let mut referenced = Section::new(Some(format!("Referenced by ({total})")), true);
-            let mut by_predicate: BTreeMap<String, Vec<(Term, Option<String>, String)>> =
-                BTreeMap::new();
-            for row in &samples {
-                if let (Some(Some(subject)), Some(Some(Term::NamedNode(p)))) =
-                    (row.first(), row.get(1))
-                {
-                    let entry = by_predicate.entry(p.as_str().to_owned()).or_default();
-                    if !entry.iter().any(|(s, ..)| s == subject) {
-                        let label = label_of(row.get(2)).map(str::to_owned);
-                        entry.push((subject.clone(), label, sort_key(row.get(2), subject)));
-                    }
-                }
-            }
             for row in &counts {
                 let (Some(Some(Term::NamedNode(p))), Some(n)) = (row.first(), number(row.get(1)))
                 else {
                     continue;
                 };
+                if redundant.incoming.contains(p.as_str()) {
+                    continue;
+                }
                 let mut subjects = by_predicate.remove(p.as_str()).unwrap_or_default();
                 subjects.sort_by(|a, b| a.2.cmp(&b.2));
                 let values = subjects
@@ -432,6 +471,14 @@ impl Relations {
                 Term::Literal(l) => Some(l.value().to_owned()),
                 _ => None,
             })
+    }
+
+    /// The values of `predicate`, as a set.
+    fn term_set(&self, predicate: &str) -> HashSet<Term> {
+        self.values
+            .get(predicate)
+            .map(|values| values.iter().map(|(term, _)| term.clone()).collect())
+            .unwrap_or_default()
     }
 
     fn terms(&self, predicate: &str) -> Vec<Value> {

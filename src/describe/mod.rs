@@ -19,6 +19,7 @@ mod compare;
 pub mod passage;
 mod plan;
 mod queries;
+mod redundant;
 mod text;
 mod typos;
 
