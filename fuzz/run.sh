@@ -17,7 +17,9 @@ if [ "${#targets[@]}" -eq 0 ]; then
 fi
 # Built once, then each fuzzer binary is run itself, so that the CPU time counted is the
 # fuzzer's alone (not a rebuild's).
-target_dir=target
+# Under CARGO_TARGET_DIR (shared with the main build, as CI may set it) in a folder of its own.
+target_dir=${CARGO_TARGET_DIR:+$CARGO_TARGET_DIR/fuzz}
+target_dir=${target_dir:-target}
 triple=$(rustc +nightly -vV | sed -n 's/^host: //p')
 cargo +nightly fuzz build -O --target-dir "$target_dir" >/dev/null
 bin="$target_dir/$triple/release"
@@ -30,8 +32,9 @@ one() {
     local target=$1 status=0
     mkdir -p "corpus/$target" "artifacts/$target"
     local log="logs/$target.log"
-    # libFuzzer's clock is wall time; the CPU time is what `time` reports for the run.
-    TIMEFORMAT='%U'
+    # libFuzzer's clock is wall time; the CPU time is what `time` reports for the run (user and
+    # system: a target that writes files spends much of its time in the kernel).
+    TIMEFORMAT='%U %S'
     { time "$bin/$target" "corpus/$target" "seeds/$target" \
         -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="artifacts/$target/" >"$log" 2>&1; } 2>"logs/$target.cpu" || status=$?
@@ -54,7 +57,7 @@ printf '%-12s %8s %12s %8s %s\n' target cpu-s executions corpus result
 for target in "${targets[@]}"; do
     log="logs/$target.log"
     status=$(cat "logs/$target.status")
-    cpu=$(tail -1 "logs/$target.cpu")
+    cpu=$(tail -1 "logs/$target.cpu" | awk '{ printf "%.1f", $1 + $2 }')
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     corpus=$(find "corpus/$target" -type f | wc -l)
     if [ "$status" -eq 0 ]; then

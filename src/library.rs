@@ -171,14 +171,11 @@ fn term_for(value: &str, default: &str, prefixes: &PrefixMap) -> Result<String> 
     {
         return term_for(&format!("{prefix}:{value}"), "", prefixes);
     }
-    if default.starts_with('<') {
-        let namespace = default
-            .trim_start_matches('<')
-            .trim_end_matches('>')
-            .rsplit_once(['/', '#'])
-            .map(|(ns, _)| ns.len() + 1);
-        if let Some(len) = namespace {
-            let iri = format!("{}{value}", &default[1..=len]);
+    if let Some(iri) = default.strip_prefix('<') {
+        let iri = iri.strip_suffix('>').unwrap_or(iri);
+        // The namespace ends at its last `/` or `#` (one byte each: a char boundary).
+        if let Some(end) = iri.rfind(['/', '#']) {
+            let iri = format!("{}{value}", &iri[..=end]);
             return term_for(&format!("<{iri}>"), "", prefixes);
         }
     }
@@ -381,5 +378,23 @@ SELECT ?f WHERE { VALUES ?country { country:TUN } ?f ff:about ?country }";
         assert!(err.to_string().contains("no parameter 'year'"));
         let err = bind(QUERY, &[("country".into(), "nope:X".into())], &prefixes).unwrap_err();
         assert!(err.to_string().contains("unknown prefix"));
+    }
+
+    /// Found by fuzz/param: a default IRI written with several `<` and a multi-byte character
+    /// cut the namespace inside that character (a panic); a bare value takes the namespace of
+    /// an IRI default.
+    #[test]
+    fn a_bare_value_takes_the_namespace_of_an_iri_default() {
+        let prefixes = PrefixMap::empty();
+        let query = |default: &str| format!("SELECT * WHERE {{ VALUES ?country {{ {default} }} }}");
+        let bound = bind(
+            &query("<http://example.org/c/TUN>"),
+            &[("country".into(), "SAU".into())],
+            &prefixes,
+        )
+        .unwrap();
+        assert!(bound.contains("<http://example.org/c/SAU>"), "{bound}");
+        let odd = query("<<<<\u{2000}\u{2000}<fe#");
+        let _ = bind(&odd, &[("country".into(), "x".into())], &prefixes);
     }
 }
