@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 mod card;
+mod card_text;
 mod compare;
 pub mod passage;
 mod plan;
