@@ -385,6 +385,11 @@ impl<'a> Blob<'a> {
 
     /// The keys of `order` that start with `prefix` (up to three ids).
     pub fn range(&self, order: Order, prefix: &[u32]) -> Range<usize> {
+        self.range_in(order, prefix, 0..self.quads)
+    }
+
+    /// [`Self::range`] within `within`, which must hold every key that starts with `prefix`.
+    pub fn range_in(&self, order: Order, prefix: &[u32], within: Range<usize>) -> Range<usize> {
         // Reads only as many words of a key as the prefix has: this runs once per probe of a
         // join, many times a query.
         let compare = |index: usize| {
@@ -398,13 +403,13 @@ impl<'a> Blob<'a> {
             Ordering::Equal
         };
         let matches = |index: usize| compare(index) == Ordering::Equal;
-        let start = partition_point(0, self.quads, |i| compare(i) == Ordering::Less);
+        let start = partition_point(within.start, within.end, |i| compare(i) == Ordering::Less);
         // The end by galloping from the start, as most ranges a join probes are a key or two.
         let mut bound = 1;
-        while start + bound <= self.quads && matches(start + bound - 1) {
+        while start + bound <= within.end && matches(start + bound - 1) {
             bound *= 2;
         }
-        let end = partition_point(start + bound / 2, (start + bound).min(self.quads), matches);
+        let end = partition_point(start + bound / 2, (start + bound).min(within.end), matches);
         start..end
     }
 

@@ -7,6 +7,7 @@
 use crate::data::blob::{self, DEFAULT_GRAPH, Kind, Order, Owned, TermParts};
 use crate::data::graph::inferred_graph;
 use crate::data::prebuilt::{InternalTerm, Prebuilt, parts, term_of};
+use crate::data::starts::Starts;
 use crate::error::{Error, Result};
 use crate::infer::Reasoning;
 use indexmap::IndexSet;
@@ -390,6 +391,8 @@ pub enum GraphSel {
 #[derive(Debug)]
 pub struct FileIndex {
     blob: Owned,
+    /// Where each id's keys start, for the probes of joins.
+    starts: Starts,
     /// Each term's id in the embedded graph the index was built on top of, or [`NOT_EMBEDDED`].
     in_base: Vec<u32>,
     /// The other way: the files' id of each term both hold.
@@ -411,6 +414,7 @@ impl FileIndex {
         let inferred = view.find(Kind::Iri, inferred_graph().as_str(), "");
         Self {
             blob,
+            starts: Starts::default(),
             in_base,
             from_base,
             inferred,
@@ -496,7 +500,7 @@ impl FileIndex {
         graph: GraphSel,
     ) -> impl Iterator<Item = [u32; 4]> + use<> {
         let (order, prefix, len) = blob::pattern(s, p, o);
-        let range = self.blob.view().range(order, &prefix[..len]);
+        let range = self.starts.range(self.blob.view(), order, &prefix[..len]);
         let this = std::sync::Arc::clone(self);
         range.filter_map(move |i| {
             let quad = order.unkey(this.blob.view().key(order, i));
@@ -555,8 +559,9 @@ impl FileIndex {
             let entailed = inferred.is_some_and(|g| {
                 quad[3] == g
                     || (quad[3] == DEFAULT_GRAPH
-                        && view
-                            .range(Order::Spo, &[quad[0], quad[1], quad[2]])
+                        && self
+                            .starts
+                            .range(view, Order::Spo, &[quad[0], quad[1], quad[2]])
                             .any(|j| view.key(Order::Spo, j)[3] == g))
             });
             (!entailed).then(|| self.quad(quad))

@@ -20,6 +20,7 @@ pub mod prebuilt;
 pub mod reader;
 pub mod remote;
 pub mod split;
+pub mod starts;
 pub mod store;
 
 pub use backend::Backend;
