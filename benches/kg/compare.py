@@ -12,10 +12,15 @@ Each case is a whole process, timed from start to exit, both tools alternating r
 change in the machine's load falls on both; the first run of each is a warm-up and not counted.
 Prints min / median / max and the ratio of medians (ffkg / peer: below 1 is ffkg faster), and
 checks that both print the same number of result rows.
+
+Apache Jena's `sparql` (arq, in memory, TSV) runs beside them when `.ci/clients.sh` has written
+Jena's classpath to target/jena/classpath (Debian's libapache-jena-java) and `java` is found;
+`--no-jena` leaves it out. Its time includes the JVM's start, as a user of its command line has.
 """
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +33,7 @@ KG = ROOT / "benches" / "kg"
 WORK = ROOT / "target" / "bench-kg"
 VENV = ROOT / "target" / "bench-venv"
 FFKG = ROOT / "target" / "release" / "ffkg"
+JENA_CLASSPATH = ROOT / "target" / "jena" / "classpath"
 
 
 def venv_python():
@@ -48,6 +54,15 @@ def graph(triples, syntax):
             args.append(str(ttl))
         subprocess.run(args, check=True)
     return ttl if syntax == "ttl" else nt
+
+
+def jena_command():
+    """`java -cp … arq.sparql` when Jena's classpath and java are there, else None."""
+    java = shutil.which("java")
+    if java is None or not JENA_CLASSPATH.exists():
+        return None
+    classpath = JENA_CLASSPATH.read_text(encoding="utf-8").strip()
+    return [java, "-cp", classpath, "arq.sparql", "--results", "TSV"]
 
 
 def timed(command):
@@ -95,18 +110,20 @@ def main():
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--out")
+    parser.add_argument("--no-jena", action="store_true", help="leave Apache Jena out")
     args = parser.parse_args()
     if not FFKG.exists():
         sys.exit("build the release binary first: cargo build --release")
     python = venv_python()
     peer = [python, str(KG / "pyoxigraph_job.py")]
     ffkg = [str(FFKG), "query", "--quiet", "--format", "tsv"]
+    jena = None if args.no_jena else jena_command()
     lines = [
-        f"# ffkg and pyoxigraph side by side ({date.today()})",
+        f"# ffkg, pyoxigraph{' and Jena' if jena else ''} side by side ({date.today()})",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
         f"{platform.release()}. Whole processes, {args.runs} runs each after one warm-up, "
-        "the tools alternating; ratio = ffkg median / pyoxigraph median.",
+        "the tools alternating; ratio = the tool's median / pyoxigraph's median.",
         "",
         "| data | query | tool | min | median | max | rows | ratio |",
         "|---|---|---|---:|---:|---:|---:|---:|",
@@ -125,11 +142,14 @@ def main():
             }
             if size <= 100_000:
                 commands["ffkg (with the embedded graph)"] = ffkg + ["--data", str(data), query]
+            if jena:
+                commands["Jena arq"] = jena + ["--data", str(data), "--query", query]
             times, rows = measure(commands, runs)
             # (The count of lines includes TSV's header.)
             table_rows(lines, data.name, q, times, {k: v - 1 for k, v in rows.items()})
             # (With the embedded graph, its own figures join the answer: more rows is right.)
-            if rows["pyoxigraph"] != rows["ffkg --no-embedded"]:
+            peers = [rows["pyoxigraph"]] + ([rows["Jena arq"]] if jena else [])
+            if any(count != rows["ffkg --no-embedded"] for count in peers):
                 print(f"warning: the tools printed different row counts for {q}: {rows}")
     if args.out:
         Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
